@@ -1,0 +1,20 @@
+//! OAuth2 client credentials for project-scoped products: the request, the response, the
+//! retry policy and the cached, single-flight [`TokenProvider`].
+
+mod access_token;
+mod challenge;
+mod jwt;
+mod provider;
+mod random;
+mod request;
+mod response;
+mod retry;
+
+pub use access_token::AccessToken;
+pub use challenge::is_expired_token_challenge;
+pub use jwt::jwt_exp;
+pub use provider::{RefreshPolicy, TokenProvider, TokenProviderBuilder, TokenStats};
+pub use random::Random;
+pub use request::{token_request, validate_url};
+pub use response::{parse_token_response, TokenResponse};
+pub use retry::{parse_retry_after, RetryPolicy};

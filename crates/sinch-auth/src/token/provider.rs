@@ -1,0 +1,464 @@
+//! The token cache: one per credential set, shared by every thread and every project-scoped
+//! product. One request however many callers ask; refresh ahead of expiry in the background
+//! while the cached token keeps being served; compare-and-clear invalidation; bounded retries.
+
+use super::access_token::AccessToken;
+use super::random::{default_random, Random};
+use super::request::{token_request, validate_url};
+use super::response::parse_token_response;
+use super::retry::{parse_retry_after, RetryPolicy};
+use crate::clock::{Clock, SystemClock};
+use crate::credentials::ProjectCredentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::product::{DEFAULT_TOKEN_URL, TOKEN_URL_ENV};
+use crate::timestamp::{from_unix_seconds, unix_seconds};
+use crate::transport::{Transport, TransportConfig, UreqTransport};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// When to refresh. The skew is `min(margin, lifetime × fraction)`, so an hour-long token is
+/// refreshed about a minute early and a two-second token 200 ms early, not on every call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RefreshPolicy {
+    pub margin: Duration,
+    pub fraction: f64,
+    /// The refresh point moves earlier by up to `skew × jitter`, so many processes sharing a
+    /// key do not refresh in the same instant.
+    pub jitter: f64,
+    /// After a failed background refresh, wait this long (at most half the time left)
+    /// before trying again.
+    pub retry_pause: Duration,
+}
+
+impl Default for RefreshPolicy {
+    fn default() -> Self {
+        RefreshPolicy {
+            margin: Duration::from_secs(60),
+            fraction: 0.1,
+            jitter: 0.5,
+            retry_pause: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Counters, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenStats {
+    /// HTTP requests sent to the token endpoint (retries included).
+    pub requests: u64,
+    /// Tokens obtained.
+    pub fetched: u64,
+    /// Fetches (after retries) that failed.
+    pub failures: u64,
+}
+
+struct Cached {
+    token: AccessToken,
+    /// Start a background refresh from here on.
+    refresh_at: Instant,
+    /// Stop handing the token out from here on (a little before it expires, so a request
+    /// made with it still reaches the server in time).
+    serve_until: Instant,
+}
+
+#[derive(Default)]
+struct State {
+    cached: Option<Cached>,
+    refreshing: bool,
+    /// Bumped each time a fetch ends; waiters use it to see that "their" fetch ended.
+    generation: u64,
+    last_error: Option<(u64, Error)>,
+}
+
+struct Inner {
+    creds: ProjectCredentials,
+    token_url: String,
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    refresh: RefreshPolicy,
+    retry: RetryPolicy,
+    random: Random,
+    background_refresh: bool,
+    state: Mutex<State>,
+    changed: Condvar,
+    requests: AtomicU64,
+    fetched: AtomicU64,
+    failures: AtomicU64,
+}
+
+/// Cached OAuth2 client-credentials tokens for one access key. Clone it freely: clones share
+/// the cache.
+#[derive(Clone)]
+pub struct TokenProvider {
+    inner: Arc<Inner>,
+}
+
+pub struct TokenProviderBuilder {
+    creds: ProjectCredentials,
+    token_url: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
+    transport_config: TransportConfig,
+    clock: Arc<dyn Clock>,
+    refresh: RefreshPolicy,
+    retry: RetryPolicy,
+    random: Random,
+    background_refresh: bool,
+}
+
+impl TokenProviderBuilder {
+    /// Defaults to `SINCH_AUTH_URL` if set, else `https://auth.sinch.com/oauth2/token`.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+    /// Connect timeout of the default transport.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.transport_config.connect_timeout = d;
+        self
+    }
+    /// Whole-request timeout of the default transport (per attempt).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.transport_config.timeout = d;
+        self
+    }
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+    pub fn refresh_policy(mut self, p: RefreshPolicy) -> Self {
+        self.refresh = p;
+        self
+    }
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+    /// Source of uniform [0, 1) samples for jitter.
+    pub fn random(mut self, r: Random) -> Self {
+        self.random = r;
+        self
+    }
+    /// Refresh ahead of expiry on a background thread (default). When off, the caller that
+    /// finds the token due refreshes it inline and falls back to the cached token on failure.
+    pub fn background_refresh(mut self, on: bool) -> Self {
+        self.background_refresh = on;
+        self
+    }
+
+    pub fn build(self) -> Result<TokenProvider> {
+        let token_url = match self.token_url {
+            Some(u) => u,
+            None => std::env::var(TOKEN_URL_ENV)
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_TOKEN_URL.to_owned()),
+        };
+        let token_url = token_url.trim().to_owned();
+        validate_url(&token_url)?;
+        if self.transport_config.timeout.is_zero()
+            || self.transport_config.connect_timeout.is_zero()
+        {
+            return Err(Error::config("timeouts must be greater than zero"));
+        }
+        if !(0.0..=1.0).contains(&self.refresh.fraction)
+            || !(0.0..=1.0).contains(&self.refresh.jitter)
+        {
+            return Err(Error::config(
+                "refresh fraction and jitter must be between 0 and 1",
+            ));
+        }
+        let transport = self
+            .transport
+            .unwrap_or_else(|| Arc::new(UreqTransport::new(self.transport_config)));
+        Ok(TokenProvider {
+            inner: Arc::new(Inner {
+                creds: self.creds,
+                token_url,
+                transport,
+                clock: self.clock,
+                refresh: self.refresh,
+                retry: self.retry,
+                random: self.random,
+                background_refresh: self.background_refresh,
+                state: Mutex::new(State::default()),
+                changed: Condvar::new(),
+                requests: AtomicU64::new(0),
+                fetched: AtomicU64::new(0),
+                failures: AtomicU64::new(0),
+            }),
+        })
+    }
+}
+
+impl TokenProvider {
+    pub fn new(creds: ProjectCredentials) -> Result<Self> {
+        Self::builder(creds).build()
+    }
+
+    pub fn builder(creds: ProjectCredentials) -> TokenProviderBuilder {
+        TokenProviderBuilder {
+            creds,
+            token_url: None,
+            transport: None,
+            transport_config: TransportConfig::default(),
+            clock: Arc::new(SystemClock),
+            refresh: RefreshPolicy::default(),
+            retry: RetryPolicy::default(),
+            random: default_random(),
+            background_refresh: true,
+        }
+    }
+
+    pub fn credentials(&self) -> &ProjectCredentials {
+        &self.inner.creds
+    }
+
+    pub fn token_url(&self) -> &str {
+        &self.inner.token_url
+    }
+
+    /// A valid token: the cached one, or a fresh one (one request for all concurrent callers).
+    pub fn token(&self) -> Result<AccessToken> {
+        let inner = &self.inner;
+        let mut st = inner.lock();
+        loop {
+            let now = inner.clock.monotonic();
+            if let Some(c) = &st.cached {
+                if now < c.refresh_at {
+                    return Ok(c.token.clone());
+                }
+                if now < c.serve_until {
+                    let token = c.token.clone();
+                    if st.refreshing {
+                        return Ok(token);
+                    }
+                    st.refreshing = true;
+                    drop(st);
+                    return Ok(self.refresh_ahead(token));
+                }
+            }
+            if st.refreshing {
+                let gen = st.generation;
+                while st.refreshing && st.generation == gen {
+                    st = inner.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+                }
+                let now = inner.clock.monotonic();
+                match (&st.cached, &st.last_error) {
+                    (Some(c), _) if now < c.serve_until => return Ok(c.token.clone()),
+                    (_, Some((g, e))) if *g == st.generation => return Err(e.clone()),
+                    _ => continue,
+                }
+            }
+            st.refreshing = true;
+            drop(st);
+            return inner.fetch_and_store();
+        }
+    }
+
+    /// `Bearer <token>`, ready for the Authorization header.
+    pub fn authorization(&self) -> Result<String> {
+        Ok(self.token()?.authorization().to_owned())
+    }
+
+    /// Forget `token` after the API answered 401 for it: only if it is still the cached one,
+    /// so a late 401 never throws away a token another caller already refreshed. Returns
+    /// whether the cache was cleared.
+    pub fn invalidate(&self, token: &AccessToken) -> bool {
+        let mut st = self.inner.lock();
+        let hit = st.cached.as_ref().is_some_and(|c| &c.token == token);
+        if hit {
+            st.cached = None;
+        }
+        hit
+    }
+
+    /// Same as [`invalidate`](Self::invalidate), by the raw token string.
+    pub fn invalidate_str(&self, token: &str) -> bool {
+        let mut st = self.inner.lock();
+        let hit = st
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.secret() == token);
+        if hit {
+            st.cached = None;
+        }
+        hit
+    }
+
+    /// Drop the cached token and any error; the next call fetches.
+    pub fn clear(&self) {
+        let mut st = self.inner.lock();
+        st.cached = None;
+        st.last_error = None;
+    }
+
+    pub fn stats(&self) -> TokenStats {
+        TokenStats {
+            requests: self.inner.requests.load(Ordering::Relaxed),
+            fetched: self.inner.fetched.load(Ordering::Relaxed),
+            failures: self.inner.failures.load(Ordering::Relaxed),
+        }
+    }
+
+    /// True while a fetch is running (tests use it to wait for a background refresh).
+    pub fn refresh_in_flight(&self) -> bool {
+        self.inner.lock().refreshing
+    }
+
+    /// A fresh provider with the same configuration and an empty cache (used after `fork`).
+    pub fn fresh_copy(&self) -> TokenProvider {
+        let i = &self.inner;
+        TokenProvider {
+            inner: Arc::new(Inner {
+                creds: i.creds.clone(),
+                token_url: i.token_url.clone(),
+                transport: i.transport.clone(),
+                clock: i.clock.clone(),
+                refresh: i.refresh,
+                retry: i.retry,
+                random: i.random.clone(),
+                background_refresh: i.background_refresh,
+                state: Mutex::new(State::default()),
+                changed: Condvar::new(),
+                requests: AtomicU64::new(0),
+                fetched: AtomicU64::new(0),
+                failures: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The cached token is still good but due: refresh without holding the caller.
+    fn refresh_ahead(&self, cached: AccessToken) -> AccessToken {
+        if self.inner.background_refresh {
+            let inner = self.inner.clone();
+            let spawned = std::thread::Builder::new()
+                .name("sinch-auth-refresh".into())
+                .spawn(move || {
+                    let _ = inner.fetch_and_store();
+                });
+            if spawned.is_ok() {
+                return cached;
+            }
+        }
+        self.inner.fetch_and_store().unwrap_or(cached)
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs one fetch (with retries) and publishes the result. The caller set `refreshing`.
+    fn fetch_and_store(&self) -> Result<AccessToken> {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fetch()))
+            .unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::InvalidResponse,
+                    "internal error while fetching a token",
+                ))
+            });
+        let mut st = self.lock();
+        st.refreshing = false;
+        st.generation += 1;
+        let out = match result {
+            Ok((token, refresh_at, serve_until)) => {
+                self.fetched.fetch_add(1, Ordering::Relaxed);
+                st.cached = Some(Cached {
+                    token: token.clone(),
+                    refresh_at,
+                    serve_until,
+                });
+                st.last_error = None;
+                Ok(token)
+            }
+            Err(e) => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+                let now = self.clock.monotonic();
+                if let Some(c) = st.cached.as_mut().filter(|c| now < c.serve_until) {
+                    let left = c.serve_until - now;
+                    c.refresh_at = now + self.refresh.retry_pause.min(left / 2);
+                }
+                st.last_error = Some((st.generation, e.clone()));
+                Err(e)
+            }
+        };
+        drop(st);
+        self.changed.notify_all();
+        out
+    }
+
+    fn fetch(&self) -> Result<(AccessToken, Instant, Instant)> {
+        let request = token_request(&self.creds, &self.token_url);
+        let mut retry = 0;
+        loop {
+            let sent_mono = self.clock.monotonic();
+            let sent_wall = self.clock.wall();
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let resp = self.transport.send(&request)?;
+            let err = match parse_token_response(&resp, &self.token_url) {
+                Ok(t) => return Ok(self.schedule(t, sent_mono, sent_wall)),
+                Err(e) => e,
+            };
+            if !matches!(err.kind(), ErrorKind::RateLimited | ErrorKind::Server)
+                || retry >= self.retry.max_retries
+            {
+                return Err(err);
+            }
+            let unit = (self.random)();
+            let wait = match parse_retry_after(resp.header("retry-after"), self.clock.wall()) {
+                Some(after) => match self.retry.retry_after_wait(after, unit) {
+                    Some(w) => w,
+                    None => return Err(err),
+                },
+                None => self.retry.backoff(retry, unit),
+            };
+            self.clock.sleep(wait);
+            retry += 1;
+        }
+    }
+
+    fn schedule(
+        &self,
+        t: super::response::TokenResponse,
+        sent_mono: Instant,
+        sent_wall: std::time::SystemTime,
+    ) -> (AccessToken, Instant, Instant) {
+        let mut lifetime = t.expires_in;
+        // Cross-check with the JWT's own expiry. A negative answer means our wall clock is
+        // off, not that the fresh token is dead: then trust expires_in.
+        if let Some(exp) = super::jwt::jwt_exp(&t.access_token) {
+            let left = exp - unix_seconds(sent_wall);
+            if left > 0.0 && left < lifetime.as_secs_f64() {
+                lifetime = Duration::from_secs_f64(left);
+            }
+        }
+        let skew = self
+            .refresh
+            .margin
+            .min(lifetime.mul_f64(self.refresh.fraction));
+        let jitter = skew.mul_f64(self.refresh.jitter * (self.random)().clamp(0.0, 1.0));
+        let guard = (skew / 2).min(Duration::from_secs(5));
+        let expires_mono = sent_mono + lifetime;
+        let expires_at = from_unix_seconds(unix_seconds(sent_wall) + lifetime.as_secs_f64());
+        let token = AccessToken::new(t.access_token, t.token_type, expires_at, expires_mono);
+        (token, expires_mono - skew - jitter, expires_mono - guard)
+    }
+}
+
+impl fmt::Debug for TokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.inner.lock();
+        f.debug_struct("TokenProvider")
+            .field("key_id", &self.inner.creds.key_id())
+            .field("token_url", &self.inner.token_url)
+            .field("cached", &st.cached.as_ref().map(|c| c.token.to_string()))
+            .finish()
+    }
+}

@@ -1,0 +1,191 @@
+//! One blocking HTTP exchange. The token provider speaks to the network only through
+//! [`Transport`]; [`UreqTransport`] is the default: explicit timeouts, no redirects followed,
+//! a cap on the response body, non-2xx returned as a response (not an error).
+
+use crate::error::{Error, Result};
+use std::fmt;
+use std::io::Read;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+// Requests carry Authorization headers: Debug shows names only.
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// First header value with this name, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends the request and returns whatever status came back. `Err` only for transport
+    /// failures (connect, timeout, TLS, reset, body too large).
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportConfig {
+    pub connect_timeout: Duration,
+    /// The whole exchange, connect through the last body byte.
+    pub timeout: Duration,
+    pub max_response_bytes: u64,
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        TransportConfig {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(15),
+            max_response_bytes: 64 * 1024,
+        }
+    }
+}
+
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    config: TransportConfig,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl UreqTransport {
+    pub fn new(config: TransportConfig) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .user_agent(concat!("sinch-auth/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        UreqTransport { agent, config }
+    }
+
+    pub fn config(&self) -> TransportConfig {
+        self.config
+    }
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        UreqTransport::new(TransportConfig::default())
+    }
+}
+
+fn transport_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
+    let what = match e {
+        ureq::Error::Timeout(_) => format!("timed out (limit {:?})", timeout),
+        ureq::Error::ConnectionFailed => "could not connect".to_owned(),
+        ureq::Error::HostNotFound => "host not found (check the URL and DNS)".to_owned(),
+        ureq::Error::Io(io) => format!("I/O error: {}", io.kind()),
+        other => format!("{other}"),
+    };
+    Error::transport(format!(
+        "request to {url} failed: {what}. Check network access to the host, proxies (*_PROXY env vars) and the configured URL; the request is safe to retry"
+    ))
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(request.url.as_str());
+        for (n, v) in &request.headers {
+            builder = builder.header(n.as_str(), v.as_str());
+        }
+        let req = builder.body(request.body.clone()).map_err(|e| {
+            Error::config(format!("cannot build a request to {}: {e}", request.url))
+        })?;
+        let timeout = self.config.timeout;
+        let mut resp = self
+            .agent
+            .run(req)
+            .map_err(|e| transport_error(&request.url, &e, timeout))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let limit = self.config.max_response_bytes;
+        let mut body = Vec::new();
+        resp.body_mut()
+            .as_reader()
+            .take(limit + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                let msg = if e.kind() == std::io::ErrorKind::TimedOut
+                    || e.to_string().to_ascii_lowercase().contains("timeout")
+                {
+                    format!("timed out reading the response (limit {timeout:?})")
+                } else {
+                    format!(
+                        "the connection failed while reading the response: {}",
+                        e.kind()
+                    )
+                };
+                Error::transport(format!(
+                    "request to {} failed: {msg}; the request is safe to retry",
+                    request.url
+                ))
+            })?;
+        if body.len() as u64 > limit {
+            return Err(Error::invalid_response(format!(
+                "the response from {} is larger than {limit} bytes; this is not a token endpoint answer (check the URL)",
+                request.url
+            ))
+            .with_status(status));
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! Inbound verification, one module per product family. Every function takes the raw body
+//! bytes as received, looks headers up case-insensitively, compares in constant time, and
+//! fails with a signature error carrying a [`SignatureReason`](crate::SignatureReason).
+
+mod application;
+mod conversation;
+mod freshness;
+mod headers;
+mod mailgun;
+mod numbers;
+
+pub use application::verify_application_callback;
+pub use conversation::{conversation_signature, verify_conversation_webhook};
+pub use freshness::{VerifyOptions, DEFAULT_TOLERANCE};
+pub use headers::Headers;
+pub use mailgun::{mailgun_signature, verify_mailgun_webhook, MemoryReplayGuard, ReplayGuard};
+pub use numbers::{numbers_signature, verify_numbers_callback};
