@@ -110,8 +110,12 @@ impl OAuthErrorBody {
     }
 }
 
+/// Boxed so `Result<T, Error>` stays small on the happy path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     retryable: bool,
     status: Option<u16>,
@@ -128,14 +132,14 @@ impl Error {
             kind,
             ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Transport
         );
-        Error {
+        Error(Box::new(Inner {
             kind,
             retryable,
             status: None,
             message: message.into(),
             reason: None,
             oauth: None,
-        }
+        }))
     }
 
     pub fn config(message: impl Into<String>) -> Self {
@@ -152,57 +156,57 @@ impl Error {
 
     pub fn signature(reason: SignatureReason, message: impl Into<String>) -> Self {
         let mut e = Error::new(ErrorKind::Signature, message);
-        e.reason = Some(reason);
+        e.0.reason = Some(reason);
         e
     }
 
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     pub fn with_retryable(mut self, retryable: bool) -> Self {
-        self.retryable = retryable;
+        self.0.retryable = retryable;
         self
     }
 
     pub fn with_oauth(mut self, body: OAuthErrorBody) -> Self {
         if !body.is_empty() {
-            self.oauth = Some(body);
+            self.0.oauth = Some(body);
         }
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     pub fn retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
 
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Set for signature errors.
     pub fn reason(&self) -> Option<SignatureReason> {
-        self.reason
+        self.0.reason
     }
 
     /// The token endpoint's OAuth2 error fields, when it sent any.
     pub fn oauth(&self) -> Option<&OAuthErrorBody> {
-        self.oauth.as_ref()
+        self.0.oauth.as_ref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 

@@ -130,8 +130,9 @@ pub fn application_signature(key: &[u8], string_to_sign: &str) -> String {
 pub fn canonical_resource(path: &str, include_query: bool) -> Result<&str> {
     let mut p = path;
     for scheme in ["https://", "http://"] {
-        if p.len() >= scheme.len() && p[..scheme.len()].eq_ignore_ascii_case(scheme) {
-            let rest = &p[scheme.len()..];
+        let n = scheme.len();
+        if p.len() >= n && p.as_bytes()[..n].eq_ignore_ascii_case(scheme.as_bytes()) {
+            let rest = &p[n..];
             p = rest.find('/').map_or("/", |i| &rest[i..]);
         }
     }
@@ -227,6 +228,8 @@ mod tests {
             "/calling/v1/callouts"
         );
         assert_eq!(canonical_resource("HTTP://host", false).unwrap(), "/");
+        // Found by proptest: a multi-byte character where a scheme would end.
+        assert_eq!(canonical_resource("/¥n=+à:Q", false).unwrap(), "/¥n=+à:Q");
         assert!(canonical_resource("calling/v1", false).is_err());
         assert!(canonical_resource("/a\nb", false).is_err());
     }

@@ -1,0 +1,206 @@
+//! Every case in tests/vectors/, through the public API.
+
+use serde_json::Value;
+use sinch_auth::webhook::{verify_mailgun_webhook, Headers, VerifyOptions};
+use sinch_auth::*;
+use std::path::PathBuf;
+use std::time::{Duration, UNIX_EPOCH};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
+}
+
+fn cases(file: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir().join(file)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let cases = v["cases"].as_array().unwrap().clone();
+    assert!(!cases.is_empty(), "{file} has no cases");
+    cases
+}
+
+fn s<'a>(c: &'a Value, k: &str) -> &'a str {
+    c[k].as_str()
+        .unwrap_or_else(|| panic!("{}: {k} is not a string", c["id"]))
+}
+
+fn body(c: &Value) -> Vec<u8> {
+    match c.get("body_file").and_then(Value::as_str) {
+        Some(f) => std::fs::read(dir().join(f)).unwrap(),
+        None => s(c, "body").as_bytes().to_vec(),
+    }
+}
+
+fn headers(c: &Value) -> Headers {
+    Headers::from_pairs(c["headers"].as_array().unwrap().iter().map(|p| {
+        (
+            p[0].as_str().unwrap().to_owned(),
+            p[1].as_str().unwrap().to_owned(),
+        )
+    }))
+}
+
+fn options(c: &Value) -> VerifyOptions {
+    let now = c["now"]
+        .as_f64()
+        .map(|n| UNIX_EPOCH + Duration::from_secs_f64(n));
+    let tolerance = match &c["tolerance"] {
+        Value::Null => None,
+        Value::String(d) if d == "default" => Some(webhook::DEFAULT_TOLERANCE),
+        v => Some(Duration::from_secs_f64(v.as_f64().unwrap())),
+    };
+    VerifyOptions { now, tolerance }
+}
+
+fn check(c: &Value, result: Result<()>) {
+    let id = &c["id"];
+    let e = &c["expect"];
+    if e["valid"].as_bool().unwrap() {
+        result.unwrap_or_else(|err| panic!("{id}: expected valid, got {err} ({:?})", err.reason()));
+        return;
+    }
+    let err = result.expect_err(&format!("{id}: expected a rejection"));
+    assert_eq!(err.kind().as_str(), s(e, "kind"), "{id}: {err}");
+    if let Some(r) = e.get("reason").and_then(Value::as_str) {
+        assert_eq!(err.reason().map(|r| r.as_str()), Some(r), "{id}: {err}");
+    }
+}
+
+#[test]
+fn application_signing() {
+    for c in cases("application_signing.json") {
+        let app = ApplicationCredentials::new(s(&c, "app_key"), s(&c, "app_secret")).unwrap();
+        let b = body(&c);
+        let req = SignRequest::new(s(&c, "method"), s(&c, "path"))
+            .body(&b)
+            .content_type(s(&c, "content_type"))
+            .timestamp(s(&c, "timestamp"));
+        let got = sign_request(&app, &req).unwrap();
+        let e = &c["expected"];
+        let id = &c["id"];
+        assert_eq!(got.content_md5, s(e, "content_md5"), "{id}");
+        assert_eq!(got.string_to_sign, s(e, "string_to_sign"), "{id}");
+        assert_eq!(got.authorization, s(e, "authorization"), "{id}");
+        assert!(
+            got.authorization
+                .ends_with(&format!(":{}", s(e, "signature"))),
+            "{id}"
+        );
+        assert_eq!(got.timestamp, s(e, "x_timestamp"), "{id}");
+    }
+}
+
+#[test]
+fn signing_primitives() {
+    for c in cases("signing_primitives.json") {
+        let e = &c["expected"];
+        match s(&c, "kind") {
+            "hmac_sha256_base64" => {
+                let key = decode_base64_secret(s(&c, "app_secret")).unwrap();
+                assert_eq!(
+                    signing::application_signature(&key, s(&c, "string_to_sign")),
+                    s(e, "signature")
+                );
+            }
+            "content_md5" => {
+                assert_eq!(signing::content_md5(&body(&c)), s(e, "content_md5"));
+            }
+            "secret_decode" => match e.get("hex").and_then(Value::as_str) {
+                Some(hex) => {
+                    let key = decode_base64_secret(s(&c, "app_secret")).unwrap();
+                    let got: String = key.iter().map(|b| format!("{b:02x}")).collect();
+                    assert_eq!(got, hex, "{}", c["id"]);
+                    ApplicationCredentials::new("k", s(&c, "app_secret")).unwrap();
+                }
+                None => {
+                    let err = ApplicationCredentials::new("k", s(&c, "app_secret")).unwrap_err();
+                    assert_eq!(err.kind().as_str(), s(e, "error"));
+                }
+            },
+            k => panic!("unknown kind {k}"),
+        }
+    }
+}
+
+#[test]
+fn application_callbacks() {
+    for c in cases("application_callbacks.json") {
+        let app = ApplicationCredentials::new(s(&c, "app_key"), s(&c, "app_secret")).unwrap();
+        let r = verify_application_callback(
+            &app,
+            s(&c, "method"),
+            s(&c, "path"),
+            &headers(&c),
+            &body(&c),
+            &options(&c),
+        );
+        check(&c, r);
+    }
+}
+
+#[test]
+fn conversation_webhooks() {
+    for c in cases("conversation_webhooks.json") {
+        let r = verify_conversation_webhook(s(&c, "secret"), &headers(&c), &body(&c), &options(&c));
+        check(&c, r);
+    }
+}
+
+#[test]
+fn numbers_callbacks() {
+    for c in cases("numbers_callbacks.json") {
+        check(
+            &c,
+            verify_numbers_callback(s(&c, "secret"), &headers(&c), &body(&c)),
+        );
+    }
+}
+
+fn mailgun_timestamp(c: &Value) -> String {
+    match &c["timestamp"] {
+        Value::String(t) => t.clone(),
+        v => v.to_string(),
+    }
+}
+
+#[test]
+fn mailgun_webhooks() {
+    for c in cases("mailgun_webhooks.json") {
+        let r = verify_mailgun_webhook(
+            s(&c, "signing_key"),
+            &mailgun_timestamp(&c),
+            s(&c, "token"),
+            s(&c, "signature"),
+            &options(&c),
+            None,
+        );
+        check(&c, r);
+    }
+}
+
+#[test]
+fn mailgun_replay_guard_rejects_a_second_delivery() {
+    let c = &cases("mailgun_webhooks.json")[0];
+    let guard = webhook::MemoryReplayGuard::default();
+    let run = || {
+        verify_mailgun_webhook(
+            s(c, "signing_key"),
+            &mailgun_timestamp(c),
+            s(c, "token"),
+            s(c, "signature"),
+            &options(c),
+            Some(&guard),
+        )
+    };
+    run().unwrap();
+    assert_eq!(run().unwrap_err().reason(), Some(SignatureReason::Replayed));
+}
+
+#[test]
+fn basic_auth() {
+    for c in cases("basic_auth.json") {
+        assert_eq!(
+            basic_authorization(s(&c, "user"), s(&c, "password")).unwrap(),
+            s(&c, "expected")
+        );
+    }
+}
