@@ -16,9 +16,11 @@ mod http;
 mod routes;
 mod state;
 mod tokens;
+mod webhooks;
 
 pub use faults::Fault;
 pub use state::{Counters, ServerConfig, TestKeys};
+pub use webhooks::{send_webhook, signed_webhook, SignedWebhook, WebhookKind};
 
 use state::Shared;
 use std::io::{self, BufReader, Write};
@@ -118,14 +120,18 @@ impl LocalServer {
     pub fn export_lines(&self) -> String {
         let k = &self.shared.config.keys;
         format!(
-            "export SINCH_AUTH_URL={}\nexport SINCH_PROJECT_ID={}\nexport SINCH_KEY_ID={}\nexport SINCH_KEY_SECRET={}\nexport SINCH_APP_KEY={}\nexport SINCH_APP_SECRET={}\nexport SINCH_API_BASE_URL={}\n",
-            self.token_url(),
+            "export SINCH_AUTH_URL={url}/oauth2/token\nexport SINCH_API_BASE_URL={url}\nexport SINCH_PROJECT_ID={}\nexport SINCH_KEY_ID={}\nexport SINCH_KEY_SECRET={}\nexport SINCH_APP_KEY={}\nexport SINCH_APP_SECRET={}\nexport SINCH_SERVICE_PLAN_ID={}\nexport SINCH_SMS_API_TOKEN={}\nexport SINCH_SMS_REGION=us\nexport MAILGUN_API_KEY={}\nexport MAILGUN_DOMAIN={}\nexport SINCH_WEBHOOK_SECRET={}\n",
             k.project_id,
             k.key_id,
             k.key_secret,
             k.app_key,
             k.app_secret,
-            self.url()
+            k.service_plan_id,
+            k.sms_api_token,
+            k.mailgun_api_key,
+            k.mailgun_domain,
+            k.webhook_secret,
+            url = self.url(),
         )
     }
 }

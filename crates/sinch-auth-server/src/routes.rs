@@ -30,8 +30,15 @@ pub(crate) fn handle(s: &Shared, req: &Request) -> Outcome {
         admin(s, req)
     } else if path.starts_with("/v1/projects/") {
         bearer_protected(s, req)
-    } else if path.starts_with("/calling/") || path.starts_with("/verification/") {
+    } else if path.starts_with("/calling/")
+        || path.starts_with("/verification/")
+        || path.starts_with("/v1/configuration/")
+    {
         application_signed(s, req)
+    } else if path.starts_with("/xms/v1/") {
+        service_plan(s, req)
+    } else if path.starts_with("/v3/") {
+        mailgun(s, req)
     } else {
         Response::json(404, &json!({"error": "not_found"}))
     })
@@ -225,6 +232,56 @@ fn application_signed(s: &Shared, req: &Request) -> Response {
     }
 }
 
+/// SMS with a service plan: `/xms/v1/{service_plan_id}/...` and `Bearer <api token>`.
+fn service_plan(s: &Shared, req: &Request) -> Response {
+    bump(&s.counters.api_requests);
+    let keys = &s.config.keys;
+    let plan = req
+        .path()
+        .trim_start_matches("/xms/v1/")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let ok = req.header("authorization") == Some(&format!("Bearer {}", keys.sms_api_token));
+    if !ok {
+        bump(&s.counters.api_unauthorized);
+        return unauthorized("Bearer realm=\"sms\"");
+    }
+    if plan != keys.service_plan_id {
+        bump(&s.counters.api_forbidden);
+        return Response::json(
+            403,
+            &json!({"code": "forbidden", "text": "The service plan ID does not match the API token"}),
+        );
+    }
+    bump(&s.counters.api_ok);
+    Response::json(
+        200,
+        &json!({"batches": [], "count": 0, "page": 0, "page_size": 1}),
+    )
+}
+
+/// Mailgun: Basic `api:<key>`.
+fn mailgun(s: &Shared, req: &Request) -> Response {
+    bump(&s.counters.api_requests);
+    let keys = &s.config.keys;
+    let expected = format!(
+        "Basic {}",
+        STANDARD.encode(format!("api:{}", keys.mailgun_api_key))
+    );
+    if req.header("authorization") != Some(expected.as_str()) {
+        bump(&s.counters.api_unauthorized);
+        return Response::new(401)
+            .header("WWW-Authenticate", "Basic realm=\"MG API\"")
+            .body(b"Forbidden".to_vec());
+    }
+    bump(&s.counters.api_ok);
+    Response::json(
+        200,
+        &json!({"domain": {"name": keys.mailgun_domain, "state": "active"}}),
+    )
+}
+
 fn admin(s: &Shared, req: &Request) -> Response {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     match (req.method.as_str(), req.path()) {
@@ -234,7 +291,9 @@ fn admin(s: &Shared, req: &Request) -> Response {
             Response::json(
                 200,
                 &json!({"project_id": k.project_id, "key_id": k.key_id, "key_secret": k.key_secret,
-                        "app_key": k.app_key, "app_secret": k.app_secret, "webhook_secret": k.webhook_secret}),
+                        "app_key": k.app_key, "app_secret": k.app_secret, "webhook_secret": k.webhook_secret,
+                        "service_plan_id": k.service_plan_id, "sms_api_token": k.sms_api_token,
+                        "mailgun_api_key": k.mailgun_api_key, "mailgun_domain": k.mailgun_domain}),
             )
         }
         ("POST", "/_admin/faults") => {

@@ -19,6 +19,10 @@ pub struct TestKeys {
     pub app_secret: String,
     /// Secret used to sign test webhooks (Conversation, SMS, Numbers).
     pub webhook_secret: String,
+    pub service_plan_id: String,
+    pub sms_api_token: String,
+    pub mailgun_api_key: String,
+    pub mailgun_domain: String,
 }
 
 impl Default for TestKeys {
@@ -30,6 +34,10 @@ impl Default for TestKeys {
             app_key: "local-app-key".into(),
             app_secret: "bG9jYWwtYXBwLXNlY3JldA==".into(),
             webhook_secret: "local-webhook-secret".into(),
+            service_plan_id: "local-service-plan".into(),
+            sms_api_token: "local-sms-api-token".into(),
+            mailgun_api_key: "key-local-mailgun".into(),
+            mailgun_domain: "mg.local.test".into(),
         }
     }
 }

@@ -1,0 +1,329 @@
+//! `sinch-auth doctor [--product P] [--region R] [--offline]`: one line per check.
+
+use crate::api;
+use crate::{CmdResult, Failure};
+use sinch_auth::token::RetryPolicy;
+use sinch_auth::*;
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The product to check for (default: every credential set found in the environment).
+    #[arg(long)]
+    product: Option<String>,
+    /// The region (Conversation, Templates, SMS, Mailgun, …).
+    #[arg(long)]
+    region: Option<String>,
+    /// Only check the environment; make no request.
+    #[arg(long)]
+    offline: bool,
+}
+
+#[derive(Default)]
+struct Report {
+    failed: bool,
+}
+
+impl Report {
+    fn ok(&mut self, m: impl AsRef<str>) {
+        println!("✓ {}", m.as_ref());
+    }
+    fn fail(&mut self, m: impl AsRef<str>) {
+        self.failed = true;
+        println!("✗ {}", m.as_ref());
+    }
+    fn warn(&mut self, m: impl AsRef<str>) {
+        println!("! {}", m.as_ref());
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn present(name: &str) -> bool {
+    env(name).is_some_and(|v| !v.trim().is_empty())
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Presence and shape of each variable of `model`. True when the set is usable.
+fn check_vars(r: &mut Report, model: AuthModel) -> bool {
+    let mut usable = true;
+    for v in model.env_vars() {
+        match env(v.name) {
+            None => {
+                if v.required {
+                    r.fail(format!("{} is not set ({})", v.name, v.description));
+                    usable = false;
+                }
+            }
+            Some(val) if val.trim().is_empty() => {
+                r.fail(format!("{} is empty", v.name));
+                usable = false;
+            }
+            Some(val) if val.trim() != val => {
+                r.fail(format!(
+                    "{} has leading or trailing white space: re-export it without",
+                    v.name
+                ));
+                usable = false;
+            }
+            Some(val) if val.starts_with(['"', '\'']) || val.ends_with(['"', '\'']) => {
+                r.fail(format!(
+                    "{} is wrapped in quotes: the quotes became part of the value",
+                    v.name
+                ));
+                usable = false;
+            }
+            Some(val) => {
+                let shown = if v.secret {
+                    format!("set ({} characters)", val.chars().count())
+                } else {
+                    format!("= {val}")
+                };
+                r.ok(format!("{} {shown}", v.name));
+                shape_warnings(r, v.name, &val);
+            }
+        }
+    }
+    usable
+}
+
+fn shape_warnings(r: &mut Report, name: &str, val: &str) {
+    match name {
+        "SINCH_PROJECT_ID" | "SINCH_KEY_ID" | "SINCH_APP_KEY" if !looks_like_uuid(val) => {
+            r.warn(format!("{name} does not look like a Sinch ID (a UUID); fine for a local test server"));
+        }
+        "SINCH_APP_SECRET" => match decode_base64_secret(val) {
+            Err(e) => r.fail(format!(
+                "SINCH_APP_SECRET is not Base64 ({e}): is it a project Key Secret? Voice/Verification need the Application Secret from Voice > Apps"
+            )),
+            Ok(b) if b.len() != 16 => r.warn(format!(
+                "SINCH_APP_SECRET decodes to {} bytes; dashboard secrets decode to 16",
+                b.len()
+            )),
+            Ok(_) => {}
+        },
+        "MAILGUN_API_KEY" if val.len() < 16 => {
+            r.warn("MAILGUN_API_KEY is shorter than Mailgun keys usually are");
+        }
+        _ => {}
+    }
+}
+
+fn mixed_up_sets(r: &mut Report, model: AuthModel) {
+    let project = ["SINCH_PROJECT_ID", "SINCH_KEY_ID", "SINCH_KEY_SECRET"]
+        .iter()
+        .any(|v| present(v));
+    let app = ["SINCH_APP_KEY", "SINCH_APP_SECRET"]
+        .iter()
+        .any(|v| present(v));
+    if model == AuthModel::Application && !app && project {
+        r.fail("only project Access Keys are set, but this product uses application credentials (SINCH_APP_KEY, SINCH_APP_SECRET from Voice > Apps or Verification > Apps); they are a separate set, never interchangeable");
+    }
+    if model == AuthModel::Project && !project && app {
+        r.fail("only application keys are set, but this product uses project Access Keys (SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET from Settings > Access Keys)");
+    }
+    for (a, b) in [
+        ("SINCH_APP_KEY", "SINCH_KEY_ID"),
+        ("SINCH_APP_SECRET", "SINCH_KEY_SECRET"),
+    ] {
+        if present(a) && env(a) == env(b) {
+            r.fail(format!(
+                "{a} and {b} hold the same value: one credential set was pasted into the other"
+            ));
+        }
+    }
+}
+
+fn model_for(product: Product) -> AuthModel {
+    if product == Product::Sms && present("SINCH_SERVICE_PLAN_ID") {
+        AuthModel::ServicePlan
+    } else {
+        product.auth_model()
+    }
+}
+
+fn region_for(a: &Args, model: AuthModel) -> Option<String> {
+    a.region.clone().or_else(|| match model {
+        AuthModel::ServicePlan => env("SINCH_SMS_REGION"),
+        AuthModel::ApiKey => env("MAILGUN_REGION"),
+        _ => None,
+    })
+}
+
+pub fn run(a: Args) -> CmdResult {
+    let mut r = Report::default();
+    let targets: Vec<(Option<Product>, AuthModel)> = match &a.product {
+        Some(p) => {
+            let product: Product = p.parse()?;
+            vec![(Some(product), model_for(product))]
+        }
+        None => {
+            let found: Vec<_> = AuthModel::ALL
+                .into_iter()
+                .filter(|m| m.env_vars().iter().any(|v| present(v.name)))
+                .map(|m| (None, m))
+                .collect();
+            if found.is_empty() {
+                r.fail("no Sinch credentials in the environment: set SINCH_PROJECT_ID/SINCH_KEY_ID/SINCH_KEY_SECRET (project APIs), SINCH_APP_KEY/SINCH_APP_SECRET (Voice, Verification), SINCH_SERVICE_PLAN_ID/SINCH_SMS_API_TOKEN/SINCH_SMS_REGION (SMS service plan) or MAILGUN_API_KEY/MAILGUN_DOMAIN; `sinch-auth which <product>` says which");
+            }
+            found
+        }
+    };
+    for (product, model) in targets {
+        let name = product
+            .map(|p| p.info().display_name)
+            .unwrap_or(model.credentials_needed());
+        println!("— {name}: {} credentials", model.as_str());
+        if let Some(p) = product {
+            let region = region_for(&a, model);
+            match p.info().base_url_for(model, region.as_deref()) {
+                Ok(url) => r.ok(format!("base URL {url}")),
+                Err(e) => r.fail(e.message()),
+            }
+        }
+        mixed_up_sets(&mut r, model);
+        if !check_vars(&mut r, model) || a.offline || r.failed {
+            continue;
+        }
+        online(&mut r, product, model);
+    }
+    if r.failed {
+        Err(Failure::failed(""))
+    } else {
+        Ok(())
+    }
+}
+
+fn report_api(
+    r: &mut Report,
+    what: &str,
+    product: Product,
+    base: &str,
+    answer: Result<api::Answer>,
+) {
+    match answer {
+        Ok(ans) if (200..300).contains(&ans.status) => r.ok(format!("{what}: {} OK", ans.status)),
+        Ok(ans) => {
+            let d = diagnose(
+                product,
+                ans.status,
+                ans.header_pairs(),
+                &ans.body,
+                Some(base),
+            );
+            r.fail(format!("{what}: {}", d));
+        }
+        Err(e) => r.fail(format!("{what}: {}", e.message())),
+    }
+}
+
+fn online(r: &mut Report, product: Option<Product>, model: AuthModel) {
+    let result = (|| -> Result<()> {
+        match model {
+            AuthModel::Project => {
+                let creds = ProjectCredentials::from_env()?;
+                let provider = TokenProvider::builder(creds.clone())
+                    .timeout(Duration::from_secs(10))
+                    .retry_policy(RetryPolicy {
+                        max_retries: 1,
+                        ..RetryPolicy::default()
+                    })
+                    .build()?;
+                match provider.token() {
+                    Ok(t) => r.ok(format!(
+                        "token request to {}: got a bearer token, valid for {} s",
+                        provider.token_url(),
+                        t.expires_in().as_secs()
+                    )),
+                    Err(e) => {
+                        r.fail(format!(
+                            "token request to {}: {}",
+                            provider.token_url(),
+                            e.message()
+                        ));
+                        return Ok(());
+                    }
+                }
+                let base = api::base_url(Product::Numbers.info().base_url(None)?);
+                let url = format!(
+                    "{base}/v1/projects/{}/activeNumbers?pageSize=1",
+                    creds.project_id()
+                );
+                let auth = provider.authorization()?;
+                report_api(
+                    r,
+                    "project access (Numbers API)",
+                    product.unwrap_or(Product::Numbers),
+                    &base,
+                    api::call("GET", &url, &[("Authorization", &auth)], b""),
+                );
+            }
+            AuthModel::Application => {
+                let app = ApplicationCredentials::from_env()?;
+                let base = api::base_url(Product::Voice.info().base_url(Some("management"))?);
+                let path = "/v1/configuration/numbers";
+                let s = sign_request(&app, &SignRequest::new("GET", path).content_type(""))?;
+                report_api(
+                    r,
+                    "signed request (GET /v1/configuration/numbers)",
+                    product.unwrap_or(Product::Voice),
+                    &base,
+                    api::call(
+                        "GET",
+                        &format!("{base}{path}"),
+                        &[
+                            ("Authorization", &s.authorization),
+                            ("x-timestamp", &s.timestamp),
+                        ],
+                        b"",
+                    ),
+                );
+            }
+            AuthModel::ServicePlan => {
+                let c = ServicePlanCredentials::from_env()?;
+                let base = api::base_url(c.base_url());
+                let url = format!("{base}/xms/v1/{}/batches?page_size=1", c.service_plan_id());
+                report_api(
+                    r,
+                    "service plan (GET batches)",
+                    Product::Sms,
+                    &base,
+                    api::call("GET", &url, &[("Authorization", &c.authorization())], b""),
+                );
+            }
+            AuthModel::ApiKey => {
+                let c = MailgunCredentials::from_env()?;
+                let base = api::base_url(c.base_url());
+                let url = format!("{base}/v3/domains/{}", c.domain());
+                report_api(
+                    r,
+                    "Mailgun API key (GET domain)",
+                    Product::Mailgun,
+                    &base,
+                    api::call(
+                        "GET",
+                        &url,
+                        &[("Authorization", &c.basic_authorization())],
+                        b"",
+                    ),
+                );
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        r.fail(e.message());
+    }
+}

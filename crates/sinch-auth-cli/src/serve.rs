@@ -1,0 +1,83 @@
+//! `sinch-auth serve`: the local Sinch-compatible server in the foreground.
+
+use crate::{CmdResult, Failure};
+use sinch_auth_server::{send_webhook, Fault, LocalServer, ServerConfig, TestKeys, WebhookKind};
+use std::io::{Read, Write};
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Token lifetime in seconds.
+    #[arg(long, default_value_t = 3600.0)]
+    token_lifetime: f64,
+    /// Emulate the auth gateway's bucket (30 burst, 10/s, 429 without Retry-After).
+    #[arg(long)]
+    rate_limit: bool,
+    /// Queue a fault for the token endpoint (repeatable): 500, 503, 429, 429:retry-after=2,
+    /// slow:MS, slow-body:MS, malformed, html, empty, drop, reset, redirect, oversized,
+    /// missing-token, negative-expiry.
+    #[arg(long)]
+    fault: Vec<String>,
+    /// Send one signed test webhook (conversation, sms, numbers, voice, verification) to --to
+    /// and exit, instead of serving.
+    #[arg(long, requires = "to")]
+    send_webhook: Option<String>,
+    /// Where to send the test webhook.
+    #[arg(long)]
+    to: Option<String>,
+    /// Stop when standard input closes (for test fixtures that spawn the server).
+    #[arg(long)]
+    exit_on_stdin_close: bool,
+}
+
+pub fn run(a: Args) -> CmdResult {
+    if let (Some(kind), Some(to)) = (&a.send_webhook, &a.to) {
+        let kind: WebhookKind = kind.parse()?;
+        let status = send_webhook(kind, to, &TestKeys::default())?;
+        println!("sent a signed {kind:?} webhook to {to}: the receiver answered {status}");
+        println!("(signed with the local server's test secrets: SINCH_WEBHOOK_SECRET / SINCH_APP_KEY / SINCH_APP_SECRET from `sinch-auth serve`)");
+        return if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(Failure::failed(format!("the receiver answered {status}")))
+        };
+    }
+    if !(a.token_lifetime > 0.0 && a.token_lifetime.is_finite()) {
+        return Err(Failure::usage(
+            "--token-lifetime must be a positive number of seconds",
+        ));
+    }
+    let faults = a
+        .fault
+        .iter()
+        .map(|f| Fault::parse(f).ok_or_else(|| Failure::usage(format!("unknown fault {f:?}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let server = LocalServer::start(ServerConfig {
+        port: a.port,
+        token_lifetime: Duration::from_secs_f64(a.token_lifetime),
+        rate_limit: a.rate_limit,
+        ..ServerConfig::default()
+    })
+    .map_err(|e| Failure::failed(format!("cannot start the server on port {}: {e}", a.port)))?;
+    for f in faults {
+        server.push_fault(f);
+    }
+    print!("{}", server.export_lines());
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "sinch-auth local server on {} (throwaway test credentials above; Ctrl-C to stop)",
+        server.url()
+    );
+    if a.exit_on_stdin_close {
+        let mut sink = [0u8; 256];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        return Ok(());
+    }
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
