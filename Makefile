@@ -1,14 +1,30 @@
 # Everything a fresh machine needs is installed by these targets themselves.
-.PHONY: demo test test-rust lint
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test test-rust test-python lint
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
 
-test: test-rust
+test: test-rust test-python
 
 test-rust:
-	cargo test --workspace --quiet
-
-lint:
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
+	cargo test --quiet
+
+$(PY): tests/python/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -r tests/python/requirements.txt
+	touch $(PY)
+
+test-python: $(PY)
+	cargo build --quiet -p sinch-auth-cli
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --quiet
+	$(VENV)/bin/ruff check python tests/python
+	$(VENV)/bin/ruff format --check python tests/python
+	$(VENV)/bin/mypy --strict tests/python/typing_example.py
+	$(PY) -m mypy.stubtest sinch_auth._native
+	$(PY) -m pytest -q tests/python

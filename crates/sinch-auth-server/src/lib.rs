@@ -112,6 +112,12 @@ impl LocalServer {
         self.shared.set_lifetime(lifetime);
     }
 
+    /// Every token issued so far expires now: the next API call with one gets the
+    /// expired-token 401.
+    pub fn expire_tokens(&self) {
+        self.shared.tokens.expire_all();
+    }
+
     pub fn set_rate_limit(&self, on: bool) {
         self.shared.set_rate_limit(on);
     }

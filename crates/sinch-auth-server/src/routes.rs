@@ -328,6 +328,9 @@ fn admin(s: &Shared, req: &Request) -> Response {
                 &json!({"token_lifetime_ms": s.lifetime().as_millis() as u64}),
             )
         }
+        ("POST", "/_admin/expire-tokens") => {
+            Response::json(200, &json!({"expired": s.tokens.expire_all()}))
+        }
         ("POST", "/_admin/reset") => {
             s.counters.reset();
             s.clear_faults();

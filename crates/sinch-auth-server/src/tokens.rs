@@ -63,6 +63,19 @@ impl TokenStore {
         token
     }
 
+    /// Every token issued so far expires now (to provoke expired-token 401s in tests).
+    pub fn expire_all(&self) -> usize {
+        let mut map = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        let (now, wall) = (Instant::now(), SystemTime::now());
+        for v in map.values_mut() {
+            if v.expires > now {
+                v.expires = now;
+                v.expires_wall = wall;
+            }
+        }
+        map.len()
+    }
+
     pub fn check(&self, token: &str) -> Check {
         let map = self.issued.lock().unwrap_or_else(|p| p.into_inner());
         match map.get(token) {

@@ -76,6 +76,8 @@ struct Inner {
     creds: ProjectCredentials,
     token_url: String,
     transport: Arc<dyn Transport>,
+    /// Set when `transport` is the default one, so a copy can build its own.
+    default_transport: Option<TransportConfig>,
     clock: Arc<dyn Clock>,
     refresh: RefreshPolicy,
     retry: RetryPolicy,
@@ -173,6 +175,7 @@ impl TokenProviderBuilder {
                 "refresh fraction and jitter must be between 0 and 1",
             ));
         }
+        let default_transport = self.transport.is_none().then_some(self.transport_config);
         let transport = self
             .transport
             .unwrap_or_else(|| Arc::new(UreqTransport::new(self.transport_config)));
@@ -181,6 +184,7 @@ impl TokenProviderBuilder {
                 creds: self.creds,
                 token_url,
                 transport,
+                default_transport,
                 clock: self.clock,
                 refresh: self.refresh,
                 retry: self.retry,
@@ -311,14 +315,21 @@ impl TokenProvider {
         self.inner.lock().refreshing
     }
 
-    /// A fresh provider with the same configuration and an empty cache (used after `fork`).
+    /// A fresh provider with the same configuration, an empty cache and (for the default
+    /// transport) its own connection pool. It takes no lock of this one, so it is safe to call
+    /// in a child process after `fork`, whatever the parent's threads were holding.
     pub fn fresh_copy(&self) -> TokenProvider {
         let i = &self.inner;
+        let transport: Arc<dyn Transport> = match i.default_transport {
+            Some(config) => Arc::new(UreqTransport::new(config)),
+            None => i.transport.clone(),
+        };
         TokenProvider {
             inner: Arc::new(Inner {
                 creds: i.creds.clone(),
                 token_url: i.token_url.clone(),
-                transport: i.transport.clone(),
+                transport,
+                default_transport: i.default_transport,
                 clock: i.clock.clone(),
                 refresh: i.refresh,
                 retry: i.retry,

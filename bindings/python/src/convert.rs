@@ -1,0 +1,165 @@
+//! Python values -> core arguments: bodies, header mappings, times.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+use sinch_auth::webhook::Headers;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// bytes, bytearray, memoryview or str (UTF-8) -> raw bytes.
+pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    if obj.is_none() {
+        return Ok(Vec::new());
+    }
+    if obj.hasattr("tobytes")? {
+        return body_bytes(&obj.call_method0("tobytes")?);
+    }
+    Err(PyTypeError::new_err(
+        "body must be bytes, bytearray, memoryview or str (the raw body as received)",
+    ))
+}
+
+fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(String::from_utf8_lossy(b.as_bytes()).into_owned());
+    }
+    Err(PyTypeError::new_err(
+        "header names and values must be str or bytes",
+    ))
+}
+
+fn value_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(
+        "header names and values must be str or bytes",
+    ))
+}
+
+/// Any mapping (dict, requests/httpx/starlette/werkzeug headers) or iterable of pairs; a
+/// value may be a list of values.
+fn for_each_header(
+    obj: &Bound<'_, PyAny>,
+    mut f: impl FnMut(String, &Bound<'_, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    let items = if obj.hasattr("items")? {
+        obj.call_method0("items")?
+    } else {
+        obj.clone()
+    };
+    for item in items.try_iter()? {
+        let item = item?;
+        let (name, value) = pair(&item).ok_or_else(|| {
+            PyTypeError::new_err("headers must be a mapping or an iterable of (name, value) pairs")
+        })?;
+        let name = text(&name)?;
+        if value.cast::<PyString>().is_err() && value.cast::<PyBytes>().is_err() {
+            if let Ok(values) = value.try_iter() {
+                for v in values {
+                    f(name.clone(), &v?)?;
+                }
+                continue;
+            }
+        }
+        f(name, &value)?;
+    }
+    Ok(())
+}
+
+/// A 2-tuple or a 2-list.
+fn pair<'py>(item: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if let Ok(t) = item.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>() {
+        return Some(t);
+    }
+    if item.cast::<PyString>().is_ok() || item.cast::<PyBytes>().is_ok() {
+        return None;
+    }
+    let mut it = item.try_iter().ok()?;
+    let name = it.next()?.ok()?;
+    let value = it.next()?.ok()?;
+    it.next().is_none().then_some((name, value))
+}
+
+pub fn header_map(obj: &Bound<'_, PyAny>) -> PyResult<Headers> {
+    let mut h = Headers::new();
+    for_each_header(obj, |n, v| {
+        h.insert(n, value_bytes(v)?);
+        Ok(())
+    })?;
+    Ok(h)
+}
+
+pub fn header_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for_each_header(obj, |n, v| {
+        out.push((n, text(v)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Seconds as int/float or a `timedelta`.
+pub fn seconds(obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    let secs: f64 = if obj.hasattr("total_seconds")? {
+        obj.call_method0("total_seconds")?.extract()?
+    } else {
+        obj.extract()
+            .map_err(|_| PyTypeError::new_err("expected seconds (int or float) or a timedelta"))?
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a duration must be a finite, non-negative number of seconds",
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs.min(1e10)))
+}
+
+/// Epoch seconds (int/float) or a `datetime` (naive means UTC).
+pub fn instant(obj: &Bound<'_, PyAny>) -> PyResult<SystemTime> {
+    let secs: f64 = if obj.hasattr("timestamp")? {
+        let tz = obj.getattr("tzinfo")?;
+        if tz.is_none() {
+            let utc = obj
+                .py()
+                .import("datetime")?
+                .getattr("timezone")?
+                .getattr("utc")?;
+            let kwargs = pyo3::types::PyDict::new(obj.py());
+            kwargs.set_item("tzinfo", utc)?;
+            obj.call_method("replace", (), Some(&kwargs))?
+                .call_method0("timestamp")?
+                .extract()?
+        } else {
+            obj.call_method0("timestamp")?.extract()?
+        }
+    } else {
+        obj.extract()
+            .map_err(|_| PyTypeError::new_err("now must be epoch seconds or a datetime"))?
+    };
+    if !secs.is_finite() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "now must be finite",
+        ));
+    }
+    Ok(if secs >= 0.0 {
+        UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12))
+    } else {
+        UNIX_EPOCH - Duration::from_secs_f64((-secs).min(1e12))
+    })
+}

@@ -1,0 +1,217 @@
+//! TokenProvider and AccessToken. Network waits release the GIL; after `os.fork()` a
+//! provider starts afresh in the child without touching any lock the parent held.
+
+use crate::convert::seconds;
+use crate::credentials::ProjectCredentials;
+use crate::errors::{detached, guarded};
+use arc_swap::ArcSwap;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use sinch_auth as core;
+use sinch_auth::token::{RefreshPolicy, RetryPolicy};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+pub fn after_fork_in_child() {
+    FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+#[pyclass(frozen, module = "sinch_auth._native", name = "AccessToken")]
+pub struct AccessToken {
+    inner: core::AccessToken,
+}
+
+#[pymethods]
+impl AccessToken {
+    /// The raw token. Never log it.
+    #[getter]
+    fn token(&self) -> &str {
+        self.inner.secret()
+    }
+    #[getter]
+    fn token_type(&self) -> &str {
+        self.inner.token_type()
+    }
+    /// Seconds left (monotonic clock).
+    #[getter]
+    fn expires_in(&self) -> f64 {
+        self.inner.expires_in().as_secs_f64()
+    }
+    /// Expiry as an aware UTC datetime.
+    #[getter]
+    fn expires_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let secs = self
+            .inner
+            .expires_at()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        let dt = py.import("datetime")?;
+        let utc = dt.getattr("timezone")?.getattr("utc")?;
+        dt.getattr("datetime")?
+            .call_method1("fromtimestamp", (secs, utc))
+    }
+    /// `Bearer <token>`.
+    #[getter]
+    fn authorization(&self) -> &str {
+        self.inner.authorization()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "AccessToken(token='{}', token_type={:?}, expires_in={:.0})",
+            self.inner,
+            self.inner.token_type(),
+            self.inner.expires_in().as_secs_f64()
+        )
+    }
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<AccessToken>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.secret().hash(&mut h);
+        h.finish()
+    }
+}
+
+#[pyclass(frozen, module = "sinch_auth._native", name = "TokenProvider")]
+pub struct TokenProvider {
+    template: core::TokenProvider,
+    current: ArcSwap<(u64, core::TokenProvider)>,
+}
+
+impl TokenProvider {
+    fn provider(&self) -> core::TokenProvider {
+        let generation = FORK_GENERATION.load(Ordering::Relaxed);
+        let cur = self.current.load();
+        if cur.0 == generation {
+            return cur.1.clone();
+        }
+        let fresh = self.template.fresh_copy();
+        self.current.store(Arc::new((generation, fresh.clone())));
+        fresh
+    }
+}
+
+#[pymethods]
+impl TokenProvider {
+    #[new]
+    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=5, refresh_margin=None, background_refresh=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        credentials: &Bound<'_, PyAny>,
+        token_url: Option<String>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: u32,
+        refresh_margin: Option<&Bound<'_, PyAny>>,
+        background_refresh: bool,
+    ) -> PyResult<Self> {
+        let creds = credentials
+            .cast::<ProjectCredentials>()
+            .map_err(|_| PyTypeError::new_err("TokenProvider needs ProjectCredentials"))?
+            .get()
+            .inner
+            .clone();
+        let mut b = core::TokenProvider::builder(creds)
+            .background_refresh(background_refresh)
+            .retry_policy(RetryPolicy {
+                max_retries,
+                ..RetryPolicy::default()
+            });
+        if let Some(u) = token_url {
+            b = b.token_url(u);
+        }
+        if let Some(t) = timeout {
+            b = b.timeout(seconds(t)?);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(seconds(t)?);
+        }
+        if let Some(m) = refresh_margin {
+            b = b.refresh_policy(RefreshPolicy {
+                margin: seconds(m)?,
+                ..RefreshPolicy::default()
+            });
+        }
+        let template = guarded(py, || b.build())?;
+        let generation = FORK_GENERATION.load(Ordering::Relaxed);
+        Ok(TokenProvider {
+            current: ArcSwap::from_pointee((generation, template.clone())),
+            template,
+        })
+    }
+
+    /// A valid token: cached, or fetched once for every thread that asks at the same time.
+    fn token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        let p = self.provider();
+        let inner = detached(py, move || p.token())?;
+        Ok(AccessToken { inner })
+    }
+
+    /// `Bearer <token>`.
+    fn authorization(&self, py: Python<'_>) -> PyResult<String> {
+        let p = self.provider();
+        detached(py, move || p.authorization())
+    }
+
+    /// After a 401 for `token`: forget it if it is still the cached one.
+    fn invalidate(&self, token: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let p = self.provider();
+        if let Ok(t) = token.cast::<AccessToken>() {
+            return Ok(p.invalidate(&t.get().inner));
+        }
+        if let Ok(s) = token.cast::<PyString>() {
+            return Ok(p.invalidate_str(&s.to_cow()?));
+        }
+        Err(PyTypeError::new_err(
+            "invalidate takes an AccessToken or the token string",
+        ))
+    }
+
+    /// Drop the cached token.
+    fn clear(&self) {
+        self.provider().clear();
+    }
+
+    #[getter]
+    fn token_url(&self) -> String {
+        self.template.token_url().to_owned()
+    }
+
+    /// {"requests": …, "fetched": …, "failures": …} for this process.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.provider().stats();
+        let d = PyDict::new(py);
+        d.set_item("requests", s.requests)?;
+        d.set_item("fetched", s.fetched)?;
+        d.set_item("failures", s.failures)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TokenProvider(key_id={:?}, token_url={:?})",
+            self.template.credentials().key_id(),
+            self.template.token_url()
+        )
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<AccessToken>()?;
+    m.add_class::<TokenProvider>()?;
+    Ok(())
+}

@@ -1,0 +1,176 @@
+"""Every case in tests/vectors/, through the Python API."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+import sinch_auth as sa
+from conftest import VECTORS, load_vectors
+
+
+def body(c: dict[str, Any]) -> bytes:
+    if "body_file" in c:
+        return (VECTORS / c["body_file"]).read_bytes()
+    return c["body"].encode()
+
+
+def opts(c: dict[str, Any]) -> dict[str, Any]:
+    tol = c.get("tolerance", "default")
+    out: dict[str, Any] = {"now": c.get("now")}
+    if tol != "default":
+        out["tolerance"] = tol
+    return out
+
+
+def check(c: dict[str, Any], run: Callable[[], None]) -> None:
+    expect = c["expect"]
+    if expect["valid"]:
+        run()
+        return
+    with pytest.raises(sa.SinchAuthError) as info:
+        run()
+    assert info.value.kind == expect["kind"], c["id"]
+    if "reason" in expect:
+        assert info.value.reason == expect["reason"], c["id"]
+    if expect["kind"] == "signature":
+        assert isinstance(info.value, sa.SignatureError)
+
+
+def ids(cases: list[dict[str, Any]]) -> list[str]:
+    return [c["id"] for c in cases]
+
+
+SIGNING = load_vectors("application_signing.json")
+
+
+@pytest.mark.parametrize("c", SIGNING, ids=ids(SIGNING))
+def test_application_signing(c: dict[str, Any]) -> None:
+    app = sa.ApplicationCredentials(c["app_key"], c["app_secret"])
+    got = sa.sign_request_details(
+        app, c["method"], c["path"], body(c), c["content_type"], c["timestamp"]
+    )
+    e = c["expected"]
+    assert got["content_md5"] == e["content_md5"]
+    assert got["string_to_sign"] == e["string_to_sign"]
+    assert got["authorization"] == e["authorization"]
+    assert got["authorization"].endswith(":" + e["signature"])
+    headers = sa.sign_request(
+        app, c["method"], c["path"], c["body"], c["content_type"], c["timestamp"]
+    )
+    assert headers == {"Authorization": e["authorization"], "x-timestamp": e["x_timestamp"]}
+
+
+PRIMITIVES = load_vectors("signing_primitives.json")
+
+
+@pytest.mark.parametrize("c", PRIMITIVES, ids=ids(PRIMITIVES))
+def test_signing_primitives(c: dict[str, Any]) -> None:
+    e = c["expected"]
+    if c["kind"] == "content_md5":
+        app = sa.ApplicationCredentials("k", "YQ==")
+        got = sa.sign_request_details(app, "POST", "/", body(c), "", "t")
+        assert got["content_md5"] == e["content_md5"]
+    elif c["kind"] == "secret_decode":
+        if "error" in e:
+            with pytest.raises(sa.ConfigError):
+                sa.ApplicationCredentials("k", c["app_secret"])
+        else:
+            sa.ApplicationCredentials("k", c["app_secret"])
+    elif c["kind"] == "hmac_sha256_base64":
+        # The primitive is reached through signing: a string-to-sign we cannot inject, so
+        # check the key decodes and the documented vector via hmac directly.
+        import base64
+        import hashlib
+        import hmac
+
+        key = base64.b64decode(c["app_secret"])
+        mac = hmac.new(key, c["string_to_sign"].encode(), hashlib.sha256).digest()
+        assert base64.b64encode(mac).decode() == e["signature"]
+
+
+CALLBACKS = load_vectors("application_callbacks.json")
+
+
+@pytest.mark.parametrize("c", CALLBACKS, ids=ids(CALLBACKS))
+def test_application_callbacks(c: dict[str, Any]) -> None:
+    app = sa.ApplicationCredentials(c["app_key"], c["app_secret"])
+    check(
+        c,
+        lambda: sa.verify_application_callback(
+            app, c["method"], c["path"], c["headers"], body(c), **opts(c)
+        ),
+    )
+
+
+CONVERSATION = load_vectors("conversation_webhooks.json")
+
+
+@pytest.mark.parametrize("c", CONVERSATION, ids=ids(CONVERSATION))
+def test_conversation_webhooks(c: dict[str, Any]) -> None:
+    check(c, lambda: sa.verify_conversation_webhook(c["secret"], c["headers"], body(c), **opts(c)))
+
+
+NUMBERS = load_vectors("numbers_callbacks.json")
+
+
+@pytest.mark.parametrize("c", NUMBERS, ids=ids(NUMBERS))
+def test_numbers_callbacks(c: dict[str, Any]) -> None:
+    check(c, lambda: sa.verify_numbers_callback(c["secret"], c["headers"], body(c)))
+
+
+MAILGUN = load_vectors("mailgun_webhooks.json")
+
+
+@pytest.mark.parametrize("c", MAILGUN, ids=ids(MAILGUN))
+def test_mailgun_webhooks(c: dict[str, Any]) -> None:
+    check(
+        c,
+        lambda: sa.verify_mailgun_webhook(
+            c["signing_key"], c["timestamp"], c["token"], c["signature"], **opts(c)
+        ),
+    )
+
+
+def test_mailgun_replay_guard() -> None:
+    c = MAILGUN[0]
+    guard = sa.MemoryReplayGuard()
+    args = (c["signing_key"], c["timestamp"], c["token"], c["signature"])
+    sa.verify_mailgun_webhook(*args, now=c["now"], replay_guard=guard)
+    with pytest.raises(sa.SignatureError) as info:
+        sa.verify_mailgun_webhook(*args, now=c["now"], replay_guard=guard)
+    assert info.value.reason == "replayed"
+
+
+BASIC = load_vectors("basic_auth.json")
+
+
+@pytest.mark.parametrize("c", BASIC, ids=ids(BASIC))
+def test_basic_auth(c: dict[str, Any]) -> None:
+    assert sa.basic_authorization(c["user"], c["password"]) == c["expected"]
+
+
+def test_headers_in_every_shape_and_now_as_datetime() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    c = next(x for x in CONVERSATION if x["id"] == "C1")
+    pairs = [(n, v) for n, v in c["headers"]]
+    as_dict = dict(pairs)
+    as_bytes = [(n.encode(), v.encode()) for n, v in pairs]
+    as_lists = {n: [v] for n, v in pairs}
+    when = datetime.fromtimestamp(c["now"], tz=timezone.utc)
+    for h in (pairs, as_dict, as_bytes, as_lists):
+        sa.verify_conversation_webhook(c["secret"], h, c["body"], now=when)
+        sa.verify_conversation_webhook(c["secret"], h, bytearray(c["body"].encode()), now=c["now"])
+    sa.verify_conversation_webhook(
+        c["secret"], as_dict, c["body"], now=when + timedelta(hours=1), tolerance=timedelta(hours=2)
+    )
+    with pytest.raises(sa.SignatureError) as info:
+        sa.verify_conversation_webhook(
+            c["secret"], as_dict, c["body"], now=when + timedelta(hours=1)
+        )
+    assert info.value.reason == "stale_timestamp"
+    sa.verify_conversation_webhook(c["secret"], as_dict, c["body"], tolerance=None)
+    with pytest.raises(TypeError):
+        sa.verify_conversation_webhook(c["secret"], as_dict, 12345)  # type: ignore[arg-type]
