@@ -2,12 +2,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-rust test-python lint
+.PHONY: demo test test-rust test-python test-node
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
 
-test: test-rust test-python
+test: test-rust test-python test-node
 
 test-rust:
 	cargo fmt --all -- --check
@@ -28,3 +28,9 @@ test-python: $(PY)
 	$(VENV)/bin/mypy --strict tests/python/typing_example.py
 	$(PY) -m mypy.stubtest sinch_auth._native
 	$(PY) -m pytest -q tests/python
+
+test-node:
+	cargo build --quiet -p sinch-auth-cli
+	SINCH_AUTH_DEBUG_BUILD=1 npm install --no-audit --no-fund --loglevel=error
+	npx tsc -p tests/node/tsconfig.json
+	npm test --silent

@@ -1,0 +1,170 @@
+//! TokenProvider: `token()` runs on the libuv pool (a Promise), `tokenSync()` blocks.
+
+use crate::credentials::ProjectCredentials;
+use crate::errors::{guarded, panic_error, to_napi};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use sinch_auth as core;
+use sinch_auth::token::{RefreshPolicy, RetryPolicy};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, UNIX_EPOCH};
+
+#[napi(object)]
+pub struct TokenProviderOptions {
+    pub token_url: Option<String>,
+    /// Seconds.
+    pub timeout: Option<f64>,
+    pub connect_timeout: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub refresh_margin: Option<f64>,
+    pub background_refresh: Option<bool>,
+}
+
+/// What a token looks like to JS (the JS layer wraps it in a redacting class).
+#[napi(object)]
+pub struct TokenInfo {
+    pub token: String,
+    pub token_type: String,
+    /// Epoch milliseconds.
+    pub expires_at: f64,
+}
+
+#[napi(object)]
+pub struct TokenStats {
+    pub requests: f64,
+    pub fetched: f64,
+    pub failures: f64,
+}
+
+fn info(t: core::AccessToken) -> TokenInfo {
+    TokenInfo {
+        token: t.secret().to_owned(),
+        token_type: t.token_type().to_owned(),
+        expires_at: t
+            .expires_at()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1000.0,
+    }
+}
+
+fn secs(what: &str, v: f64) -> core::Result<Duration> {
+    if v.is_finite() && v > 0.0 {
+        Ok(Duration::from_secs_f64(v.min(1e9)))
+    } else {
+        Err(core::Error::config(format!(
+            "{what} must be a positive number of seconds"
+        )))
+    }
+}
+
+#[napi]
+pub struct TokenProvider {
+    inner: core::TokenProvider,
+}
+
+pub struct TokenTask {
+    provider: core::TokenProvider,
+}
+
+#[napi]
+impl Task for TokenTask {
+    type Output = core::AccessToken;
+    type JsValue = TokenInfo;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.provider.token())) {
+            Ok(r) => r.map_err(to_napi),
+            Err(p) => Err(panic_error(p)),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(info(output))
+    }
+}
+
+#[napi]
+impl TokenProvider {
+    #[napi(constructor)]
+    pub fn new(
+        credentials: &ProjectCredentials,
+        options: Option<TokenProviderOptions>,
+    ) -> Result<Self> {
+        let creds = credentials.inner.clone();
+        let inner = guarded(|| {
+            let mut b = core::TokenProvider::builder(creds);
+            if let Some(o) = options {
+                if let Some(u) = o.token_url {
+                    b = b.token_url(u);
+                }
+                if let Some(t) = o.timeout {
+                    b = b.timeout(secs("timeout", t)?);
+                }
+                if let Some(t) = o.connect_timeout {
+                    b = b.connect_timeout(secs("connectTimeout", t)?);
+                }
+                if let Some(n) = o.max_retries {
+                    b = b.retry_policy(RetryPolicy {
+                        max_retries: n,
+                        ..RetryPolicy::default()
+                    });
+                }
+                if let Some(m) = o.refresh_margin {
+                    b = b.refresh_policy(RefreshPolicy {
+                        margin: secs("refreshMargin", m)?,
+                        ..RefreshPolicy::default()
+                    });
+                }
+                if let Some(bg) = o.background_refresh {
+                    b = b.background_refresh(bg);
+                }
+            }
+            b.build()
+        })?;
+        Ok(Self { inner })
+    }
+
+    #[napi(ts_return_type = "Promise<TokenInfo>")]
+    pub fn token(&self) -> AsyncTask<TokenTask> {
+        AsyncTask::new(TokenTask {
+            provider: self.inner.clone(),
+        })
+    }
+
+    #[napi]
+    pub fn token_sync(&self) -> Result<TokenInfo> {
+        guarded(|| self.inner.token()).map(info)
+    }
+
+    #[napi]
+    pub fn invalidate(&self, token: String) -> bool {
+        self.inner.invalidate_str(&token)
+    }
+
+    #[napi]
+    pub fn clear(&self) {
+        self.inner.clear();
+    }
+
+    #[napi(getter)]
+    pub fn token_url(&self) -> String {
+        self.inner.token_url().to_owned()
+    }
+
+    #[napi(getter)]
+    pub fn key_id(&self) -> String {
+        self.inner.credentials().key_id().to_owned()
+    }
+
+    #[napi]
+    pub fn stats(&self) -> TokenStats {
+        let s = self.inner.stats();
+        TokenStats {
+            requests: s.requests as f64,
+            fetched: s.fetched as f64,
+            failures: s.failures as f64,
+        }
+    }
+}

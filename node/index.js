@@ -1,0 +1,256 @@
+'use strict'
+// sinch-auth for Node: the Rust core through napi, with option-object constructors,
+// typed errors and redacted printing. No auth logic lives here.
+const util = require('node:util')
+const native = require('./native.js')
+const errors = require('./errors.js')
+const { call, fromNative, ConfigError } = errors
+const { toBuffer, flattenHeaders, toSeconds, toTolerance, str, DEFAULT_TOLERANCE } = require('./convert.js')
+
+const NATIVE = new WeakMap()
+const inspect = util.inspect.custom
+
+function nativeOf (obj, Cls, what) {
+  const n = obj instanceof Cls ? NATIVE.get(obj) : undefined
+  if (!n) throw new ConfigError(`expected ${what}`)
+  return n
+}
+
+function wrap (Cls, nativeObj) {
+  const obj = Object.create(Cls.prototype)
+  NATIVE.set(obj, nativeObj)
+  return obj
+}
+
+function describe (name, fields) {
+  const body = Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join(', ')
+  return `${name} { ${body} }`
+}
+
+class ProjectCredentials {
+  constructor ({ projectId, keyId, keySecret } = {}) {
+    NATIVE.set(this, call(() => new native.ProjectCredentials(
+      str('projectId', projectId), str('keyId', keyId), str('keySecret', keySecret))))
+  }
+
+  /** SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET. */
+  static fromEnv () { return wrap(ProjectCredentials, call(() => native.ProjectCredentials.fromEnv())) }
+  get projectId () { return NATIVE.get(this).projectId }
+  get keyId () { return NATIVE.get(this).keyId }
+  basicAuthorization () { return NATIVE.get(this).basicAuthorization() }
+  toJSON () { return { projectId: this.projectId, keyId: this.keyId, keySecret: '[redacted]' } }
+  toString () { return describe('ProjectCredentials', { projectId: this.projectId, keyId: this.keyId, keySecret: '[redacted]' }) }
+  [inspect] () { return this.toString() }
+}
+
+class ApplicationCredentials {
+  constructor ({ appKey, appSecret } = {}) {
+    NATIVE.set(this, call(() => new native.ApplicationCredentials(str('appKey', appKey), str('appSecret', appSecret))))
+  }
+
+  /** SINCH_APP_KEY, SINCH_APP_SECRET. */
+  static fromEnv () { return wrap(ApplicationCredentials, call(() => native.ApplicationCredentials.fromEnv())) }
+  get appKey () { return NATIVE.get(this).appKey }
+  basicAuthorization () { return NATIVE.get(this).basicAuthorization() }
+  toJSON () { return { appKey: this.appKey, appSecret: '[redacted]' } }
+  toString () { return describe('ApplicationCredentials', { appKey: this.appKey, appSecret: '[redacted]' }) }
+  [inspect] () { return this.toString() }
+}
+
+class ServicePlanCredentials {
+  constructor ({ servicePlanId, apiToken, region } = {}) {
+    NATIVE.set(this, call(() => new native.ServicePlanCredentials(
+      str('servicePlanId', servicePlanId), str('apiToken', apiToken), str('region', region))))
+  }
+
+  /** SINCH_SERVICE_PLAN_ID, SINCH_SMS_API_TOKEN, SINCH_SMS_REGION. */
+  static fromEnv () { return wrap(ServicePlanCredentials, call(() => native.ServicePlanCredentials.fromEnv())) }
+  get servicePlanId () { return NATIVE.get(this).servicePlanId }
+  get region () { return NATIVE.get(this).region }
+  get baseUrl () { return NATIVE.get(this).baseUrl }
+  /** `Bearer <api token>`. */
+  authorization () { return NATIVE.get(this).authorization() }
+  toJSON () { return { servicePlanId: this.servicePlanId, apiToken: '[redacted]', region: this.region } }
+  toString () { return describe('ServicePlanCredentials', this.toJSON()) }
+  [inspect] () { return this.toString() }
+}
+
+class MailgunCredentials {
+  constructor ({ apiKey, domain, region = 'us' } = {}) {
+    NATIVE.set(this, call(() => new native.MailgunCredentials(str('apiKey', apiKey), str('domain', domain), str('region', region))))
+  }
+
+  /** MAILGUN_API_KEY, MAILGUN_DOMAIN, optional MAILGUN_REGION. */
+  static fromEnv () { return wrap(MailgunCredentials, call(() => native.MailgunCredentials.fromEnv())) }
+  get domain () { return NATIVE.get(this).domain }
+  get region () { return NATIVE.get(this).region }
+  get baseUrl () { return NATIVE.get(this).baseUrl }
+  basicAuthorization () { return NATIVE.get(this).basicAuthorization() }
+  toJSON () { return { apiKey: '[redacted]', domain: this.domain, region: this.region } }
+  toString () { return describe('MailgunCredentials', this.toJSON()) }
+  [inspect] () { return this.toString() }
+}
+
+class AccessToken {
+  #token
+  constructor (info) {
+    this.#token = info.token
+    this.tokenType = info.tokenType
+    this.expiresAt = new Date(info.expiresAt)
+    Object.freeze(this)
+  }
+
+  /** The raw token. Never log it. */
+  get token () { return this.#token }
+  /** Seconds left. */
+  get expiresIn () { return Math.max(0, (this.expiresAt.getTime() - Date.now()) / 1000) }
+  /** `Bearer <token>`. */
+  get authorization () { return 'Bearer ' + this.#token }
+  #prefix () { return this.#token.slice(0, 6) + '…' }
+  toJSON () { return { token: this.#prefix(), tokenType: this.tokenType, expiresAt: this.expiresAt.toISOString() } }
+  toString () { return this.#prefix() }
+  [inspect] () { return describe('AccessToken', { token: `'${this.#prefix()}'`, tokenType: `'${this.tokenType}'`, expiresIn: Math.round(this.expiresIn) }) }
+}
+
+function seconds (name, v) {
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'number') throw new ConfigError(`${name} must be a number of seconds`)
+  return v
+}
+
+class TokenProvider {
+  constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh } = {}) {
+    const creds = nativeOf(credentials, ProjectCredentials, 'ProjectCredentials')
+    NATIVE.set(this, call(() => new native.TokenProvider(creds, {
+      tokenUrl: tokenUrl === undefined || tokenUrl === null ? undefined : str('tokenUrl', tokenUrl),
+      timeout: seconds('timeout', timeout),
+      connectTimeout: seconds('connectTimeout', connectTimeout),
+      maxRetries,
+      refreshMargin: seconds('refreshMargin', refreshMargin),
+      backgroundRefresh
+    })))
+  }
+
+  /** A valid token; the request runs off the event loop, one for all concurrent callers. */
+  async token () {
+    let info
+    try {
+      info = await NATIVE.get(this).token()
+    } catch (e) {
+      throw fromNative(e)
+    }
+    return new AccessToken(info)
+  }
+
+  tokenSync () { return new AccessToken(call(() => NATIVE.get(this).tokenSync())) }
+  async authorization () { return (await this.token()).authorization }
+  authorizationSync () { return this.tokenSync().authorization }
+
+  /** After a 401 for `token`: forget it if it is still the cached one. */
+  invalidate (token) {
+    const s = token instanceof AccessToken ? token.token : token
+    if (typeof s !== 'string') throw new TypeError('invalidate takes an AccessToken or the token string')
+    return NATIVE.get(this).invalidate(s)
+  }
+
+  clear () { NATIVE.get(this).clear() }
+  get tokenUrl () { return NATIVE.get(this).tokenUrl }
+  stats () { return NATIVE.get(this).stats() }
+  toJSON () { return { keyId: NATIVE.get(this).keyId, tokenUrl: this.tokenUrl } }
+  toString () { return describe('TokenProvider', this.toJSON()) }
+  [inspect] () { return this.toString() }
+}
+
+class MemoryReplayGuard {
+  constructor ({ capacity, window } = {}) {
+    NATIVE.set(this, new native.MemoryReplayGuard(capacity, window))
+  }
+
+  [inspect] () { return 'MemoryReplayGuard {}' }
+}
+
+function authModel (product) { return call(() => native.authModel(str('product', product))) }
+function products () { return native.products() }
+function productInfo (product) { return JSON.parse(call(() => native.productInfoJson(str('product', product)))) }
+function baseUrl (product, region, model) {
+  return call(() => native.baseUrl(str('product', product), region ?? undefined, model ?? undefined))
+}
+function basicAuthorization (user, password) {
+  return call(() => native.basicAuthorization(str('user', user), str('password', password)))
+}
+function isExpiredTokenChallenge (status, headers) {
+  return native.isExpiredTokenChallenge(status, flattenHeaders(headers))
+}
+function diagnose (product, status, headers, body, baseUrl) {
+  return call(() => native.diagnose(str('product', product), status, flattenHeaders(headers), toBuffer(body), baseUrl ?? undefined))
+}
+
+function sign (app, { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = {}) {
+  const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')
+  return call(() => native.signRequest(a, str('method', method), str('path', path), toBuffer(body),
+    str('contentType', contentType), timestamp ?? undefined, Boolean(includeQuery), str('scheme', scheme)))
+}
+
+/** The two headers of an application-signed request: { Authorization, 'x-timestamp' }. */
+function signRequest (app, request) {
+  const s = sign(app, request)
+  return { Authorization: s.authorization, 'x-timestamp': s.xTimestamp }
+}
+
+/** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
+function signRequestDetails (app, request) { return sign(app, request) }
+
+function verifyApplicationCallback (app, method, path, headers, body, { now, tolerance } = {}) {
+  const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')
+  call(() => native.verifyApplicationCallback(a, str('method', method), str('path', path),
+    flattenHeaders(headers), toBuffer(body), toSeconds(now), toTolerance(tolerance)))
+}
+
+function verifyConversationWebhook (secret, headers, body, { now, tolerance } = {}) {
+  call(() => native.verifyConversationWebhook(str('secret', secret), flattenHeaders(headers),
+    toBuffer(body), toSeconds(now), toTolerance(tolerance)))
+}
+
+function verifyNumbersCallback (secret, headers, body) {
+  call(() => native.verifyNumbersCallback(str('secret', secret), flattenHeaders(headers), toBuffer(body)))
+}
+
+function verifyMailgunWebhook (signingKey, timestamp, token, signature, { now, tolerance, replayGuard } = {}) {
+  const ts = typeof timestamp === 'number' ? String(timestamp) : str('timestamp', timestamp)
+  const guard = replayGuard === undefined || replayGuard === null
+    ? undefined
+    : nativeOf(replayGuard, MemoryReplayGuard, 'MemoryReplayGuard')
+  call(() => native.verifyMailgunWebhook(str('signingKey', signingKey), ts, str('token', token),
+    str('signature', signature), toSeconds(now), toTolerance(tolerance), guard))
+}
+
+function panicForTests () { call(() => native.panicForTests()) }
+
+module.exports = {
+  ...errors,
+  DEFAULT_TOLERANCE,
+  ProjectCredentials,
+  ApplicationCredentials,
+  ServicePlanCredentials,
+  MailgunCredentials,
+  TokenProvider,
+  AccessToken,
+  MemoryReplayGuard,
+  authModel,
+  products,
+  productInfo,
+  baseUrl,
+  basicAuthorization,
+  isExpiredTokenChallenge,
+  diagnose,
+  signRequest,
+  signRequestDetails,
+  verifyApplicationCallback,
+  verifyConversationWebhook,
+  verifyNumbersCallback,
+  verifyMailgunWebhook,
+  _panicForTests: panicForTests
+}
+delete module.exports.fromNative
+delete module.exports.call
+module.exports.withSinchAuth = require('./fetch.js').withSinchAuth

@@ -1,0 +1,36 @@
+import sinchAuth from './index.js'
+
+export default sinchAuth
+export const {
+  SinchAuthError,
+  ConfigError,
+  CredentialsError,
+  ForbiddenError,
+  RateLimitedError,
+  ServerError,
+  TransportError,
+  InvalidResponseError,
+  SignatureError,
+  DEFAULT_TOLERANCE,
+  ProjectCredentials,
+  ApplicationCredentials,
+  ServicePlanCredentials,
+  MailgunCredentials,
+  TokenProvider,
+  AccessToken,
+  MemoryReplayGuard,
+  authModel,
+  products,
+  productInfo,
+  baseUrl,
+  basicAuthorization,
+  isExpiredTokenChallenge,
+  diagnose,
+  signRequest,
+  signRequestDetails,
+  verifyApplicationCallback,
+  verifyConversationWebhook,
+  verifyNumbersCallback,
+  verifyMailgunWebhook,
+  withSinchAuth
+} = sinchAuth
