@@ -2,10 +2,10 @@
 //! mapping, and network work on the libuv pool (`AsyncTask`). The JS layer in `node/` gives
 //! the typed error classes, option objects and redaction.
 
-mod credentials;
-mod errors;
-mod token;
-mod verify;
+pub mod credentials;
+pub mod errors;
+pub mod token;
+pub mod verify;
 
 use errors::guarded;
 use napi::bindgen_prelude::*;
