@@ -149,3 +149,23 @@ test('product routing, diagnose, fromEnv', () => {
   assert.throws(() => sa.ProjectCredentials.fromEnv(), (e) => e instanceof sa.ConfigError && e.message.includes('SINCH_KEY_SECRET'))
   process.env = saved
 })
+
+const MATRIX = [
+  [['500', '502', '503'], sa.ServerError, 5000],
+  [['429:retry-after=3600'], sa.RateLimitedError, 500],
+  [['reset'], sa.TransportError, 1000],
+  [['slow-body:3000'], sa.TransportError, 1500],
+  [['empty'], sa.InvalidResponseError, 500],
+  [['oversized'], sa.InvalidResponseError, 1000],
+  [['expires-in:0'], sa.InvalidResponseError, 500],
+  [['token-type:mac'], sa.InvalidResponseError, 500]
+]
+
+for (const [faults, Cls, bound] of MATRIX) {
+  test(`fault matrix: ${faults.join(',')} -> ${Cls.name} within ${bound} ms`, async () => {
+    await server.faults(...faults)
+    const start = Date.now()
+    await assert.rejects(provider({ maxRetries: 2, timeout: 0.4 }).token(), Cls)
+    assert.ok(Date.now() - start < bound, `${Date.now() - start} ms`)
+  })
+}

@@ -55,7 +55,8 @@ impl Fault {
 
     /// Parses the admin API's / CLI's form: `500`, `429`, `429:retry-after=2`, `slow:1500`,
     /// `slow-body:1500`, `malformed`, `html`, `empty`, `drop`, `reset`, `redirect`,
-    /// `oversized`, `missing-token`, `negative-expiry`.
+    /// `oversized`, `missing-token`, `negative-expiry`, `expires-in:JSON` (a token answer
+    /// with that raw `expires_in` value), `token-type:NAME`.
     pub fn parse(s: &str) -> Option<Fault> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a)),
@@ -93,6 +94,18 @@ impl Fault {
                 "application/json",
                 br#"{"access_token":"x.y.z","expires_in":-5,"token_type":"bearer"}"#,
             ),
+            "expires-in" => {
+                let raw = arg?;
+                serde_json::from_str::<serde_json::Value>(raw).ok()?;
+                let body = format!(
+                    r#"{{"access_token":"opaque-token","expires_in":{raw},"token_type":"bearer"}}"#
+                );
+                Fault::body(200, "application/json", body.as_bytes())
+            }
+            "token-type" => {
+                let body = json!({"access_token": "opaque-token", "expires_in": 3600, "token_type": arg?});
+                Fault::body(200, "application/json", body.to_string().as_bytes())
+            }
             n => {
                 let status: u16 = n.parse().ok()?;
                 if !(100..=599).contains(&status) {
@@ -187,6 +200,10 @@ mod tests {
         );
         assert_eq!(Fault::parse("drop"), Some(Fault::Drop));
         assert_eq!(Fault::parse("nope"), None);
+        assert!(Fault::parse("expires-in:0").is_some());
+        assert!(Fault::parse("expires-in:\"soon\"").is_some());
+        assert_eq!(Fault::parse("expires-in:not json"), None);
+        assert!(Fault::parse("token-type:mac").is_some());
         assert_eq!(Fault::parse("999"), None);
     }
 }
