@@ -6,9 +6,9 @@ import threading
 import time
 
 import pytest
-from conftest import LocalServer
 
 import sinch_auth as sa
+from conftest import LocalServer
 
 
 def provider(server: LocalServer, **kw: object) -> sa.TokenProvider:

@@ -103,7 +103,8 @@ impl Fault {
                 Fault::body(200, "application/json", body.as_bytes())
             }
             "token-type" => {
-                let body = json!({"access_token": "opaque-token", "expires_in": 3600, "token_type": arg?});
+                let body =
+                    json!({"access_token": "opaque-token", "expires_in": 3600, "token_type": arg?});
                 Fault::body(200, "application/json", body.to_string().as_bytes())
             }
             n => {

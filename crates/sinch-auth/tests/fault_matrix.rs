@@ -35,29 +35,83 @@ fn fault_matrix() {
         (Fault::Status(502), 3, Some(ErrorKind::Server), 1000),
         (Fault::Status(503), 3, Some(ErrorKind::Server), 1000),
         (Fault::Status(503), 1, None, 1000), // then success
-        (Fault::TooManyRequests { retry_after: None }, 3, Some(ErrorKind::RateLimited), 1000),
-        (Fault::TooManyRequests { retry_after: Some("0".into()) }, 1, None, 1000),
-        (Fault::TooManyRequests { retry_after: Some("3600".into()) }, 1, Some(ErrorKind::RateLimited), 500),
+        (
+            Fault::TooManyRequests { retry_after: None },
+            3,
+            Some(ErrorKind::RateLimited),
+            1000,
+        ),
+        (
+            Fault::TooManyRequests {
+                retry_after: Some("0".into()),
+            },
+            1,
+            None,
+            1000,
+        ),
+        (
+            Fault::TooManyRequests {
+                retry_after: Some("3600".into()),
+            },
+            1,
+            Some(ErrorKind::RateLimited),
+            500,
+        ),
         (Fault::ResetMidBody, 1, Some(ErrorKind::Transport), 1000),
         (Fault::Drop, 1, Some(ErrorKind::Transport), 1000),
-        (Fault::Slow(Duration::from_secs(3)), 1, Some(ErrorKind::Transport), 1500),
-        (Fault::SlowBody(Duration::from_secs(3)), 1, Some(ErrorKind::Transport), 1500),
+        (
+            Fault::Slow(Duration::from_secs(3)),
+            1,
+            Some(ErrorKind::Transport),
+            1500,
+        ),
+        (
+            Fault::SlowBody(Duration::from_secs(3)),
+            1,
+            Some(ErrorKind::Transport),
+            1500,
+        ),
         (f("malformed"), 1, Some(ErrorKind::InvalidResponse), 500),
         (Fault::html(), 3, Some(ErrorKind::Server), 1000),
         (f("html"), 1, None, 1000), // a 502 page once, then success
         (Fault::empty(), 1, Some(ErrorKind::InvalidResponse), 500),
-        (Fault::Oversized(1 << 20), 1, Some(ErrorKind::InvalidResponse), 1000),
+        (
+            Fault::Oversized(1 << 20),
+            1,
+            Some(ErrorKind::InvalidResponse),
+            1000,
+        ),
         (f("missing-token"), 1, Some(ErrorKind::InvalidResponse), 500),
         (f("expires-in:0"), 1, Some(ErrorKind::InvalidResponse), 500),
         (f("expires-in:-5"), 1, Some(ErrorKind::InvalidResponse), 500),
-        (f("expires-in:\"soon\""), 1, Some(ErrorKind::InvalidResponse), 500),
+        (
+            f("expires-in:\"soon\""),
+            1,
+            Some(ErrorKind::InvalidResponse),
+            500,
+        ),
         (f("expires-in:1e300"), 1, None, 500), // clamped to a day, not "forever"
         (f("expires-in:\"120\""), 1, None, 500),
-        (f("token-type:mac"), 1, Some(ErrorKind::InvalidResponse), 500),
+        (
+            f("token-type:mac"),
+            1,
+            Some(ErrorKind::InvalidResponse),
+            500,
+        ),
         (f("token-type:Bearer"), 1, None, 500),
-        (Fault::body(400, "application/json", br#"{"error":"invalid_client"}"#), 1, Some(ErrorKind::Credentials), 500),
+        (
+            Fault::body(400, "application/json", br#"{"error":"invalid_client"}"#),
+            1,
+            Some(ErrorKind::Credentials),
+            500,
+        ),
         (Fault::Status(403), 1, Some(ErrorKind::Forbidden), 500),
-        (Fault::Redirect("https://auth.sinch.com/oauth2/token".into()), 1, Some(ErrorKind::InvalidResponse), 500),
+        (
+            Fault::Redirect("https://auth.sinch.com/oauth2/token".into()),
+            1,
+            Some(ErrorKind::InvalidResponse),
+            500,
+        ),
     ];
     for (fault, times, want, bound_ms) in cases {
         server.clear_faults();
@@ -67,11 +121,17 @@ fn fault_matrix() {
         let got = p.token();
         let took = start.elapsed();
         match (want, &got) {
-            (None, Ok(t)) => assert!(t.expires_in() <= Duration::from_secs(24 * 3600), "{fault:?}"),
+            (None, Ok(t)) => assert!(
+                t.expires_in() <= Duration::from_secs(24 * 3600),
+                "{fault:?}"
+            ),
             (Some(kind), Err(e)) => assert_eq!(e.kind(), kind, "{fault:?}: {e}"),
             _ => panic!("{fault:?}: wanted {want:?}, got {got:?}"),
         }
-        assert!(took < Duration::from_millis(bound_ms), "{fault:?} took {took:?}");
+        assert!(
+            took < Duration::from_millis(bound_ms),
+            "{fault:?} took {took:?}"
+        );
     }
     server.clear_faults();
 }
@@ -100,17 +160,19 @@ fn a_cached_token_is_served_promptly_through_an_outage() {
     })
     .unwrap();
     let k = server.keys();
-    let p = TokenProvider::builder(ProjectCredentials::new(k.project_id, k.key_id, k.key_secret).unwrap())
-        .token_url(server.token_url())
-        .refresh_policy(RefreshPolicy {
-            fraction: 0.5, // refresh from 1.5 s on, so the outage spans a long window
-            jitter: 0.0,
-            retry_pause: Duration::from_millis(200),
-            ..RefreshPolicy::default()
-        })
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let p = TokenProvider::builder(
+        ProjectCredentials::new(k.project_id, k.key_id, k.key_secret).unwrap(),
+    )
+    .token_url(server.token_url())
+    .refresh_policy(RefreshPolicy {
+        fraction: 0.5, // refresh from 1.5 s on, so the outage spans a long window
+        jitter: 0.0,
+        retry_pause: Duration::from_millis(200),
+        ..RefreshPolicy::default()
+    })
+    .retry_policy(RetryPolicy::none())
+    .build()
+    .unwrap();
     let first = p.token().unwrap();
     server.push_faults(Fault::Status(503), 1000);
     let start = Instant::now();
@@ -122,8 +184,15 @@ fn a_cached_token_is_served_promptly_through_an_outage() {
         assert_eq!(t, first);
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(slowest < Duration::from_millis(50), "a caller was held {slowest:?}");
-    assert!(p.stats().failures >= 2, "refreshes were tried: {:?}", p.stats());
+    assert!(
+        slowest < Duration::from_millis(50),
+        "a caller was held {slowest:?}"
+    );
+    assert!(
+        p.stats().failures >= 2,
+        "refreshes were tried: {:?}",
+        p.stats()
+    );
     std::thread::sleep(Duration::from_millis(1000)); // past expiry
     assert_eq!(p.token().unwrap_err().kind(), ErrorKind::Server);
     server.clear_faults();

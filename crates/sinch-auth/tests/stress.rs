@@ -1,7 +1,9 @@
 //! 64 threads × 10,000 token()/sign calls with one-second tokens against the local server:
 //! no deadlock, every token valid when returned, token requests close to the refreshes needed.
 
-use sinch_auth::{sign_request, ApplicationCredentials, ProjectCredentials, SignRequest, TokenProvider};
+use sinch_auth::{
+    sign_request, ApplicationCredentials, ProjectCredentials, SignRequest, TokenProvider,
+};
 use sinch_auth_server::{LocalServer, ServerConfig};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -15,10 +17,12 @@ fn sixty_four_threads_ten_thousand_calls_each() {
     })
     .unwrap();
     let k = server.keys();
-    let provider = TokenProvider::builder(ProjectCredentials::new(k.project_id, k.key_id, k.key_secret).unwrap())
-        .token_url(server.token_url())
-        .build()
-        .unwrap();
+    let provider = TokenProvider::builder(
+        ProjectCredentials::new(k.project_id, k.key_id, k.key_secret).unwrap(),
+    )
+    .token_url(server.token_url())
+    .build()
+    .unwrap();
     let app = ApplicationCredentials::new(k.app_key, k.app_secret).unwrap();
     let expired_when_returned = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
@@ -38,7 +42,11 @@ fn sixty_four_threads_ten_thousand_calls_each() {
                             last = t.secret().to_owned();
                         }
                     } else {
-                        sign_request(&app, &SignRequest::new("POST", "/calling/v1/callouts").body(body.as_bytes())).unwrap();
+                        sign_request(
+                            &app,
+                            &SignRequest::new("POST", "/calling/v1/callouts").body(body.as_bytes()),
+                        )
+                        .unwrap();
                     }
                 }
             })
@@ -48,7 +56,10 @@ fn sixty_four_threads_ten_thousand_calls_each() {
     let deadline = Instant::now() + Duration::from_secs(120);
     for h in handles {
         while !h.is_finished() {
-            assert!(Instant::now() < deadline, "deadlock: threads still running after 120 s");
+            assert!(
+                Instant::now() < deadline,
+                "deadlock: threads still running after 120 s"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         h.join().unwrap();
@@ -58,7 +69,14 @@ fn sixty_four_threads_ten_thousand_calls_each() {
     let c = server.counters();
     // One-second tokens refreshed ~10% early: about one request per 0.9 s of run time.
     let needed = (elapsed.as_secs_f64() / 0.9).ceil() as u64 + 1;
-    assert!(c.token_requests <= needed + 2, "{} requests for {elapsed:?} ({needed} needed)", c.token_requests);
+    assert!(
+        c.token_requests <= needed + 2,
+        "{} requests for {elapsed:?} ({needed} needed)",
+        c.token_requests
+    );
     assert!(c.token_requests >= 1);
-    eprintln!("640,000 calls in {elapsed:?}; {} token requests", c.token_requests);
+    eprintln!(
+        "640,000 calls in {elapsed:?}; {} token requests",
+        c.token_requests
+    );
 }
