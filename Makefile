@@ -2,12 +2,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-rust test-python test-node
+.PHONY: demo test test-rust test-python test-node fuzz-smoke
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
 
-test: test-rust test-python test-node
+test: test-rust test-python test-node fuzz-smoke
 
 test-rust:
 	cargo fmt --all -- --check
@@ -34,3 +34,6 @@ test-node:
 	SINCH_AUTH_DEBUG_BUILD=1 npm install --no-audit --no-fund --loglevel=error
 	npx tsc -p tests/node/tsconfig.json
 	npm test --silent
+
+fuzz-smoke:
+	scripts/fuzz-smoke.sh

@@ -2,9 +2,10 @@
 //! [`Transport`]; [`UreqTransport`] is the default: explicit timeouts, no redirects followed,
 //! a cap on the response body, non-2xx returned as a response (not an error).
 
-use crate::error::{Error, Result};
+#[cfg(feature = "ureq")]
+use crate::error::Error;
+use crate::error::Result;
 use std::fmt;
-use std::io::Read;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -75,11 +76,13 @@ impl Default for TransportConfig {
     }
 }
 
+#[cfg(feature = "ureq")]
 pub struct UreqTransport {
     agent: ureq::Agent,
     config: TransportConfig,
 }
 
+#[cfg(feature = "ureq")]
 impl fmt::Debug for UreqTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UreqTransport")
@@ -88,6 +91,7 @@ impl fmt::Debug for UreqTransport {
     }
 }
 
+#[cfg(feature = "ureq")]
 impl UreqTransport {
     pub fn new(config: TransportConfig) -> Self {
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -107,12 +111,14 @@ impl UreqTransport {
     }
 }
 
+#[cfg(feature = "ureq")]
 impl Default for UreqTransport {
     fn default() -> Self {
         UreqTransport::new(TransportConfig::default())
     }
 }
 
+#[cfg(feature = "ureq")]
 fn transport_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
     let what = match e {
         ureq::Error::Timeout(_) => format!("timed out (limit {:?})", timeout),
@@ -126,6 +132,7 @@ fn transport_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
     ))
 }
 
+#[cfg(feature = "ureq")]
 impl Transport for UreqTransport {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
         let mut builder = ureq::http::Request::builder()
@@ -153,6 +160,7 @@ impl Transport for UreqTransport {
                 )
             })
             .collect();
+        use std::io::Read;
         let limit = self.config.max_response_bytes;
         let mut body = Vec::new();
         resp.body_mut()

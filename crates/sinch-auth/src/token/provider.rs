@@ -12,7 +12,7 @@ use crate::credentials::ProjectCredentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::product::{DEFAULT_TOKEN_URL, TOKEN_URL_ENV};
 use crate::timestamp::{from_unix_seconds, unix_seconds};
-use crate::transport::{Transport, TransportConfig, UreqTransport};
+use crate::transport::{Transport, TransportConfig};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -176,9 +176,10 @@ impl TokenProviderBuilder {
             ));
         }
         let default_transport = self.transport.is_none().then_some(self.transport_config);
-        let transport = self
-            .transport
-            .unwrap_or_else(|| Arc::new(UreqTransport::new(self.transport_config)));
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport_for(self.transport_config)?,
+        };
         Ok(TokenProvider {
             inner: Arc::new(Inner {
                 creds: self.creds,
@@ -320,10 +321,10 @@ impl TokenProvider {
     /// in a child process after `fork`, whatever the parent's threads were holding.
     pub fn fresh_copy(&self) -> TokenProvider {
         let i = &self.inner;
-        let transport: Arc<dyn Transport> = match i.default_transport {
-            Some(config) => Arc::new(UreqTransport::new(config)),
-            None => i.transport.clone(),
-        };
+        let transport = i
+            .default_transport
+            .and_then(|config| default_transport_for(config).ok())
+            .unwrap_or_else(|| i.transport.clone());
         TokenProvider {
             inner: Arc::new(Inner {
                 creds: i.creds.clone(),
@@ -359,6 +360,18 @@ impl TokenProvider {
         }
         self.inner.fetch_and_store().unwrap_or(cached)
     }
+}
+
+#[cfg(feature = "ureq")]
+fn default_transport_for(config: TransportConfig) -> Result<Arc<dyn Transport>> {
+    Ok(Arc::new(crate::transport::UreqTransport::new(config)))
+}
+
+#[cfg(not(feature = "ureq"))]
+fn default_transport_for(_: TransportConfig) -> Result<Arc<dyn Transport>> {
+    Err(Error::config(
+        "no HTTP transport: enable the `ureq` feature of sinch-auth or pass one with .transport(..)",
+    ))
 }
 
 impl Inner {

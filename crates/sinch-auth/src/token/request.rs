@@ -5,18 +5,40 @@ use crate::error::{Error, Result};
 use crate::transport::HttpRequest;
 use std::net::IpAddr;
 
+/// `(scheme, host)` of an absolute URL; `None` when it is not one.
+fn scheme_and_host(url: &str) -> Option<(String, &str)> {
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains('@') {
+        return None; // no credentials in URLs
+    }
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let end = inner.find(']')?;
+        (&authority[..end + 2], &inner[end + 1..])
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, _)) => (h, &authority[h.len()..]),
+            None => (authority, ""),
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    (!host.is_empty() && port_ok).then(|| (scheme.to_ascii_lowercase(), host))
+}
+
 /// Refuses anything but `https://`, or `http://` to a loopback host, before any I/O.
 pub fn validate_url(url: &str) -> Result<()> {
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|_| Error::config(format!("{url:?} is not a valid URL")))?;
-    let host = uri
-        .host()
-        .ok_or_else(|| Error::config(format!("{url:?} has no host")))?;
-    match uri.scheme_str() {
-        Some("https") => Ok(()),
-        Some("http") if is_loopback(host) => Ok(()),
-        Some("http") => Err(Error::config(format!(
+    let (scheme, host) = scheme_and_host(url)
+        .ok_or_else(|| Error::config(format!("{url:?} is not a valid absolute URL")))?;
+    match scheme.as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback(host) => Ok(()),
+        "http" => Err(Error::config(format!(
             "refusing plain http:// to {host}: credentials and tokens only travel over HTTPS (http:// is allowed for loopback test servers only)"
         ))),
         _ => Err(Error::config(format!(
@@ -61,6 +83,8 @@ mod tests {
         assert!(validate_url("http://127.9.9.9/oauth2/token").is_ok());
         assert!(validate_url("http://localhost:1/oauth2/token").is_ok());
         assert!(validate_url("http://[::1]:1/oauth2/token").is_ok());
+        assert!(validate_url("HTTPS://auth.sinch.com").is_ok());
+        assert!(validate_url("http://127.0.0.1/").is_ok());
         for bad in [
             "http://auth.sinch.com/oauth2/token",
             "http://10.0.0.1/oauth2/token",
@@ -68,6 +92,10 @@ mod tests {
             "ftp://auth.sinch.com/",
             "auth.sinch.com/oauth2/token",
             "not a url",
+            "https://user:pass@auth.sinch.com/oauth2/token",
+            "https://auth.sinch.com:port/x",
+            "https:///x",
+            "https://auth .sinch.com/",
         ] {
             let e = validate_url(bad).unwrap_err();
             assert_eq!(e.kind(), crate::ErrorKind::Config, "{bad}");
