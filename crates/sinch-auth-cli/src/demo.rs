@@ -1,6 +1,6 @@
 //! `sinch-auth demo`: the library at work against an in-process local server.
 
-use crate::api;
+use crate::api::{self, HeaderPairs};
 use crate::{CmdResult, Failure};
 use sinch_auth::webhook::{Headers, VerifyOptions};
 use sinch_auth::*;

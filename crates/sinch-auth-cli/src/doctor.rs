@@ -1,6 +1,6 @@
 //! `sinch-auth doctor [--product P] [--region R] [--offline]`: one line per check.
 
-use crate::api;
+use crate::api::{self, HeaderPairs};
 use crate::{CmdResult, Failure};
 use sinch_auth::token::RetryPolicy;
 use sinch_auth::*;
