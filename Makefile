@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-rust test-python test-node fuzz-smoke
+.PHONY: demo test test-rust test-python test-node fuzz-smoke bench
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
@@ -23,8 +23,8 @@ $(PY): tests/python/requirements.txt
 test-python: $(PY)
 	cargo build --quiet -p sinch-auth-cli
 	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --quiet
-	$(VENV)/bin/ruff check python tests/python
-	$(VENV)/bin/ruff format --check python tests/python
+	$(VENV)/bin/ruff check python tests/python bench
+	$(VENV)/bin/ruff format --check python tests/python bench
 	$(VENV)/bin/mypy --strict tests/python/typing_example.py
 	$(PY) -m mypy.stubtest sinch_auth._native
 	$(PY) -m pytest -q tests/python
@@ -37,3 +37,6 @@ test-node:
 
 fuzz-smoke:
 	scripts/fuzz-smoke.sh
+
+bench:
+	python3 bench/run.py

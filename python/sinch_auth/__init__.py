@@ -7,9 +7,6 @@ Voice and Verification, inbound webhook verification, and failure diagnosis.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from typing import Optional, Union
 
 from . import _native
 from ._native import (
@@ -31,6 +28,9 @@ from ._native import (
     products,
     sign_request,
     sign_request_details,
+    verify_application_callback,
+    verify_conversation_webhook,
+    verify_mailgun_webhook,
     verify_numbers_callback,
 )
 from .errors import (
@@ -50,58 +50,10 @@ __version__: str = _native.__version__
 #: Default freshness window for webhook timestamps, in seconds.
 DEFAULT_TOLERANCE: float = _native.DEFAULT_TOLERANCE
 
-Headers = Union[
-    Mapping[str, Union[str, bytes]], Iterable[tuple[Union[str, bytes], Union[str, bytes]]]
-]
-Body = Union[bytes, bytearray, memoryview, str]
-Now = Union[None, int, float, datetime]
-Tolerance = Union[None, int, float, timedelta]
 
 # A child process starts with fresh token providers (never a lock the parent held).
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_native._after_fork_in_child)
-
-
-def verify_application_callback(
-    app: ApplicationCredentials,
-    method: str,
-    path: str,
-    headers: Headers,
-    body: Body,
-    *,
-    now: Now = None,
-    tolerance: Tolerance = DEFAULT_TOLERANCE,
-) -> None:
-    """Verify a Voice/Verification callback; raises SignatureError (with ``reason``)."""
-    _native.verify_application_callback(app, method, path, headers, body, now, tolerance)
-
-
-def verify_conversation_webhook(
-    secret: str,
-    headers: Headers,
-    body: Body,
-    *,
-    now: Now = None,
-    tolerance: Tolerance = DEFAULT_TOLERANCE,
-) -> None:
-    """Verify a Conversation API or SMS webhook against the raw body bytes."""
-    _native.verify_conversation_webhook(secret, headers, body, now, tolerance)
-
-
-def verify_mailgun_webhook(
-    signing_key: str,
-    timestamp: Union[str, int],
-    token: str,
-    signature: str,
-    *,
-    now: Now = None,
-    tolerance: Tolerance = DEFAULT_TOLERANCE,
-    replay_guard: Optional[MemoryReplayGuard] = None,
-) -> None:
-    """Verify a Mailgun webhook's ``signature`` object with the HTTP webhook signing key."""
-    _native.verify_mailgun_webhook(
-        signing_key, timestamp, token, signature, now, tolerance, replay_guard
-    )
 
 
 __all__ = [

@@ -186,15 +186,17 @@ def verify_application_callback(
     path: str,
     headers: _Headers,
     body: _Body,
-    now: _Now,
-    tolerance: Optional[_Seconds],
+    *,
+    now: _Now = None,
+    tolerance: Optional[_Seconds] = ...,
 ) -> None: ...
 def verify_conversation_webhook(
     secret: str,
     headers: _Headers,
     body: _Body,
-    now: _Now,
-    tolerance: Optional[_Seconds],
+    *,
+    now: _Now = None,
+    tolerance: Optional[_Seconds] = ...,
 ) -> None: ...
 def verify_numbers_callback(secret: str, headers: _Headers, body: _Body) -> None: ...
 
@@ -209,8 +211,9 @@ def verify_mailgun_webhook(
     timestamp: Union[str, int],
     token: str,
     signature: str,
-    now: _Now,
-    tolerance: Optional[_Seconds],
+    *,
+    now: _Now = None,
+    tolerance: Optional[_Seconds] = ...,
     replay_guard: Optional[MemoryReplayGuard] = None,
 ) -> None: ...
 def _after_fork_in_child() -> None: ...

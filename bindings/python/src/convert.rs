@@ -2,9 +2,22 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 use sinch_auth::webhook::Headers;
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Bodies smaller than this are hashed with the GIL held: releasing and re-taking it costs
+/// more than the work. Larger ones are hashed with the GIL released.
+pub const DETACH_ABOVE: usize = 16 * 1024;
+
+/// The body's bytes, borrowed when it is `bytes` (no copy), copied otherwise.
+pub fn body_cow<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(b.as_bytes()));
+    }
+    body_bytes(obj).map(Cow::Owned)
+}
 
 /// bytes, bytearray, memoryview or str (UTF-8) -> raw bytes.
 pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
@@ -58,6 +71,19 @@ fn for_each_header(
     obj: &Bound<'_, PyAny>,
     mut f: impl FnMut(String, &Bound<'_, PyAny>) -> PyResult<()>,
 ) -> PyResult<()> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        for (name, value) in d.iter() {
+            let name = text(&name)?;
+            if value.cast::<PyString>().is_ok() || value.cast::<PyBytes>().is_ok() {
+                f(name, &value)?;
+            } else {
+                for v in value.try_iter()? {
+                    f(name.clone(), &v?)?;
+                }
+            }
+        }
+        return Ok(());
+    }
     let items = if obj.hasattr("items")? {
         obj.call_method0("items")?
     } else {
@@ -116,11 +142,14 @@ pub fn header_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
 
 /// Seconds as int/float or a `timedelta`.
 pub fn seconds(obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    let secs: f64 = if obj.hasattr("total_seconds")? {
-        obj.call_method0("total_seconds")?.extract()?
-    } else {
-        obj.extract()
-            .map_err(|_| PyTypeError::new_err("expected seconds (int or float) or a timedelta"))?
+    let secs: f64 = match obj.extract::<f64>() {
+        Ok(s) => s,
+        Err(_) if obj.hasattr("total_seconds")? => obj.call_method0("total_seconds")?.extract()?,
+        Err(_) => {
+            return Err(PyTypeError::new_err(
+                "expected seconds (int or float) or a timedelta",
+            ))
+        }
     };
     if !secs.is_finite() || secs < 0.0 {
         return Err(pyo3::exceptions::PyValueError::new_err(
@@ -132,7 +161,9 @@ pub fn seconds(obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
 
 /// Epoch seconds (int/float) or a `datetime` (naive means UTC).
 pub fn instant(obj: &Bound<'_, PyAny>) -> PyResult<SystemTime> {
-    let secs: f64 = if obj.hasattr("timestamp")? {
+    let secs: f64 = if let Ok(s) = obj.extract::<f64>() {
+        s
+    } else if obj.hasattr("timestamp")? {
         let tz = obj.getattr("tzinfo")?;
         if tz.is_none() {
             let utc = obj
@@ -162,4 +193,32 @@ pub fn instant(obj: &Bound<'_, PyAny>) -> PyResult<SystemTime> {
     } else {
         UNIX_EPOCH - Duration::from_secs_f64((-secs).min(1e12))
     })
+}
+
+/// The freshness tolerance argument: absent (the default window), `None` (off), or seconds.
+pub enum Tolerance {
+    Default,
+    Off,
+    Seconds(Duration),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Tolerance {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(Tolerance::Off);
+        }
+        seconds(&obj.to_owned()).map(Tolerance::Seconds)
+    }
+}
+
+impl Tolerance {
+    pub fn get(&self) -> Option<Duration> {
+        match self {
+            Tolerance::Default => Some(sinch_auth::webhook::DEFAULT_TOLERANCE),
+            Tolerance::Off => None,
+            Tolerance::Seconds(d) => Some(*d),
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! sign_request and the verify_* functions.
+//! sign_request and the verify_* functions. Small inputs run with the GIL held (releasing it
+//! costs more than the hashing); bodies over `DETACH_ABOVE` are hashed with it released.
 
-use crate::convert::{body_bytes, header_map, instant, seconds};
+use crate::convert::{body_cow, header_map, instant, seconds, Tolerance, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{detached, guarded};
 use pyo3::exceptions::PyTypeError;
@@ -10,36 +11,41 @@ use sinch_auth as core;
 use sinch_auth::webhook::{MemoryReplayGuard as CoreGuard, VerifyOptions};
 use std::sync::Arc;
 
-fn app_of<'a>(app: &'a Bound<'_, PyAny>) -> PyResult<&'a core::ApplicationCredentials> {
-    app.cast::<ApplicationCredentials>()
-        .map(|a| &a.get().inner)
-        .map_err(|_| PyTypeError::new_err("expected ApplicationCredentials"))
+fn run<T: Send>(
+    py: Python<'_>,
+    body_len: usize,
+    f: impl FnOnce() -> core::Result<T> + Send,
+) -> PyResult<T> {
+    if body_len > DETACH_ABOVE {
+        detached(py, f)
+    } else {
+        guarded(py, f)
+    }
 }
 
-fn options(
-    now: Option<&Bound<'_, PyAny>>,
-    tolerance: Option<&Bound<'_, PyAny>>,
-) -> PyResult<VerifyOptions> {
+fn options(now: Option<&Bound<'_, PyAny>>, tolerance: &Tolerance) -> PyResult<VerifyOptions> {
     Ok(VerifyOptions {
         now: now.map(instant).transpose()?,
-        tolerance: tolerance.map(seconds).transpose()?,
+        tolerance: tolerance.get(),
     })
 }
 
 fn scheme(s: &str) -> PyResult<core::SigningScheme> {
-    match s.to_ascii_lowercase().as_str() {
-        "application" => Ok(core::SigningScheme::Application),
-        "service" => Ok(core::SigningScheme::Service),
-        _ => Err(pyo3::exceptions::PyValueError::new_err(
+    if s.eq_ignore_ascii_case("application") {
+        Ok(core::SigningScheme::Application)
+    } else if s.eq_ignore_ascii_case("service") {
+        Ok(core::SigningScheme::Service)
+    } else {
+        Err(pyo3::exceptions::PyValueError::new_err(
             "scheme must be 'application' or 'service'",
-        )),
+        ))
     }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn sign(
     py: Python<'_>,
-    app: &Bound<'_, PyAny>,
+    app: &Bound<'_, ApplicationCredentials>,
     method: &str,
     path: &str,
     body: Option<&Bound<'_, PyAny>>,
@@ -48,25 +54,23 @@ fn sign(
     include_query: bool,
     scheme_name: &str,
 ) -> PyResult<core::SignedRequest> {
-    let app = app_of(app)?.clone();
-    let body = body.map(body_bytes).transpose()?.unwrap_or_default();
+    let app = &app.get().inner;
+    let body = match body {
+        Some(b) => body_cow(b)?,
+        None => std::borrow::Cow::Borrowed(&[][..]),
+    };
     let scheme = scheme(scheme_name)?;
-    let (method, path, ct, ts) = (
-        method.to_owned(),
-        path.to_owned(),
-        content_type.to_owned(),
-        timestamp.map(str::to_owned),
-    );
-    detached(py, move || {
-        let mut req = core::SignRequest::new(&method, &path)
-            .body(&body)
-            .content_type(&ct)
+    let body: &[u8] = &body;
+    run(py, body.len(), || {
+        let mut req = core::SignRequest::new(method, path)
+            .body(body)
+            .content_type(content_type)
             .include_query(include_query)
             .scheme(scheme);
-        if let Some(t) = &ts {
+        if let Some(t) = timestamp {
             req = req.timestamp(t);
         }
-        core::sign_request(&app, &req)
+        core::sign_request(app, &req)
     })
 }
 
@@ -76,7 +80,7 @@ fn sign(
 #[allow(clippy::too_many_arguments)]
 fn sign_request<'py>(
     py: Python<'py>,
-    app: &Bound<'py, PyAny>,
+    app: &Bound<'py, ApplicationCredentials>,
     method: &str,
     path: &str,
     body: Option<&Bound<'py, PyAny>>,
@@ -97,8 +101,8 @@ fn sign_request<'py>(
         scheme,
     )?;
     let d = PyDict::new(py);
-    d.set_item("Authorization", s.authorization)?;
-    d.set_item("x-timestamp", s.timestamp)?;
+    d.set_item(pyo3::intern!(py, "Authorization"), s.authorization)?;
+    d.set_item(pyo3::intern!(py, "x-timestamp"), s.timestamp)?;
     Ok(d)
 }
 
@@ -108,7 +112,7 @@ fn sign_request<'py>(
 #[allow(clippy::too_many_arguments)]
 fn sign_request_details<'py>(
     py: Python<'py>,
-    app: &Bound<'py, PyAny>,
+    app: &Bound<'py, ApplicationCredentials>,
     method: &str,
     path: &str,
     body: Option<&Bound<'py, PyAny>>,
@@ -136,60 +140,60 @@ fn sign_request_details<'py>(
     Ok(d)
 }
 
+/// Verify a Voice/Verification callback; raises SignatureError (with `reason`).
 #[pyfunction]
-#[pyo3(signature = (app, method, path, headers, body, now, tolerance))]
+#[pyo3(signature = (app, method, path, headers, body, *, now=None, tolerance=Tolerance::Default))]
 #[allow(clippy::too_many_arguments)]
 fn verify_application_callback(
     py: Python<'_>,
-    app: &Bound<'_, PyAny>,
+    app: &Bound<'_, ApplicationCredentials>,
     method: &str,
     path: &str,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
     now: Option<&Bound<'_, PyAny>>,
-    tolerance: Option<&Bound<'_, PyAny>>,
+    tolerance: Tolerance,
 ) -> PyResult<()> {
-    let app = app_of(app)?.clone();
-    let (h, b, o) = (
-        header_map(headers)?,
-        body_bytes(body)?,
-        options(now, tolerance)?,
-    );
-    let (method, path) = (method.to_owned(), path.to_owned());
-    detached(py, move || {
-        core::verify_application_callback(&app, &method, &path, &h, &b, &o)
+    let app = &app.get().inner;
+    let (h, o) = (header_map(headers)?, options(now, &tolerance)?);
+    let b = body_cow(body)?;
+    let b: &[u8] = &b;
+    run(py, b.len(), || {
+        core::verify_application_callback(app, method, path, &h, b, &o)
     })
 }
 
+/// Verify a Conversation API or SMS webhook against the raw body bytes.
 #[pyfunction]
-#[pyo3(signature = (secret, headers, body, now, tolerance))]
+#[pyo3(signature = (secret, headers, body, *, now=None, tolerance=Tolerance::Default))]
 fn verify_conversation_webhook(
     py: Python<'_>,
-    secret: String,
+    secret: &str,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
     now: Option<&Bound<'_, PyAny>>,
-    tolerance: Option<&Bound<'_, PyAny>>,
+    tolerance: Tolerance,
 ) -> PyResult<()> {
-    let (h, b, o) = (
-        header_map(headers)?,
-        body_bytes(body)?,
-        options(now, tolerance)?,
-    );
-    detached(py, move || {
-        core::verify_conversation_webhook(&secret, &h, &b, &o)
+    let (h, o) = (header_map(headers)?, options(now, &tolerance)?);
+    let b = body_cow(body)?;
+    let b: &[u8] = &b;
+    run(py, b.len(), || {
+        core::verify_conversation_webhook(secret, &h, b, &o)
     })
 }
 
+/// Verify a Numbers callback (X-Sinch-Signature, HMAC-SHA1 hex).
 #[pyfunction]
 fn verify_numbers_callback(
     py: Python<'_>,
-    secret: String,
+    secret: &str,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    let (h, b) = (header_map(headers)?, body_bytes(body)?);
-    detached(py, move || core::verify_numbers_callback(&secret, &h, &b))
+    let h = header_map(headers)?;
+    let b = body_cow(body)?;
+    let b: &[u8] = &b;
+    run(py, b.len(), || core::verify_numbers_callback(secret, &h, b))
 }
 
 /// Remembers accepted Mailgun tokens (bounded, in memory) to reject replays.
@@ -225,34 +229,29 @@ fn timestamp_text(ts: &Bound<'_, PyAny>) -> PyResult<String> {
     ))
 }
 
+/// Verify a Mailgun webhook's `signature` object with the HTTP webhook signing key.
 #[pyfunction]
-#[pyo3(signature = (signing_key, timestamp, token, signature, now, tolerance, replay_guard=None))]
+#[pyo3(signature = (signing_key, timestamp, token, signature, *, now=None, tolerance=Tolerance::Default, replay_guard=None))]
 #[allow(clippy::too_many_arguments)]
 fn verify_mailgun_webhook(
     py: Python<'_>,
-    signing_key: String,
+    signing_key: &str,
     timestamp: &Bound<'_, PyAny>,
-    token: String,
-    signature: String,
+    token: &str,
+    signature: &str,
     now: Option<&Bound<'_, PyAny>>,
-    tolerance: Option<&Bound<'_, PyAny>>,
-    replay_guard: Option<&Bound<'_, PyAny>>,
+    tolerance: Tolerance,
+    replay_guard: Option<&Bound<'_, MemoryReplayGuard>>,
 ) -> PyResult<()> {
     let ts = timestamp_text(timestamp)?;
-    let o = options(now, tolerance)?;
-    let guard = replay_guard
-        .map(|g| {
-            g.cast::<MemoryReplayGuard>()
-                .map(|g| g.get().inner.clone())
-                .map_err(|_| PyTypeError::new_err("replay_guard must be a MemoryReplayGuard"))
-        })
-        .transpose()?;
+    let o = options(now, &tolerance)?;
+    let guard = replay_guard.map(|g| g.get().inner.clone());
     guarded(py, || {
         core::verify_mailgun_webhook(
-            &signing_key,
+            signing_key,
             &ts,
-            &token,
-            &signature,
+            token,
+            signature,
             &o,
             guard
                 .as_deref()

@@ -155,12 +155,22 @@ impl fmt::Debug for ProjectCredentials {
 }
 
 /// Application key + secret: Voice, Verification, In-App Calling.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ApplicationCredentials {
     app_key: String,
     app_secret: Secret,
     signing_key: SecretBytes,
+    /// HMAC-SHA256 keyed with `signing_key` once, cloned per signature (zeroized on drop).
+    mac: crate::crypto::HmacSha256,
 }
+
+impl PartialEq for ApplicationCredentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.app_key == other.app_key && self.app_secret == other.app_secret
+    }
+}
+
+impl Eq for ApplicationCredentials {}
 
 impl ApplicationCredentials {
     /// The secret is the Base64 string from the dashboard; it is decoded once, here.
@@ -183,10 +193,12 @@ impl ApplicationCredentials {
                 crate::product::DASHBOARD_VOICE_APPS
             ))
         })?;
+        let mac = crate::crypto::hmac_sha256_key(&decoded);
         Ok(ApplicationCredentials {
             app_key,
             app_secret,
             signing_key: SecretBytes::new(decoded),
+            mac,
         })
     }
 
@@ -212,6 +224,10 @@ impl ApplicationCredentials {
     /// The decoded secret: the HMAC-SHA256 key.
     pub fn signing_key(&self) -> &SecretBytes {
         &self.signing_key
+    }
+
+    pub(crate) fn mac(&self) -> &crate::crypto::HmacSha256 {
+        &self.mac
     }
 
     /// `Basic base64(app_key:app_secret)`: prototyping only; sign requests in production.

@@ -13,6 +13,22 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// An HMAC-SHA256 keyed once (the two key blocks already hashed); clone it per message.
+pub type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+pub fn hmac_sha256_key(key: &[u8]) -> HmacSha256 {
+    HmacSha256::new_from_slice(key).expect("HMAC takes any key length")
+}
+
+/// HMAC-SHA256 of `parts` with a prepared key.
+pub fn hmac_sha256_prepared(mac: &HmacSha256, parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = mac.clone();
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
 pub fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
     let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(key).expect("HMAC takes any key length");
     for p in parts {
@@ -51,6 +67,11 @@ mod tests {
             "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
         );
         assert_eq!(crate::b64::encode(&md5(b"")), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        let prepared = hmac_sha256_key(b"Jefe");
+        assert_eq!(
+            hmac_sha256_prepared(&prepared, &[b"what do ya want for nothing?"]),
+            hmac_sha256(b"Jefe", &[b"what do ya want for nothing?"])
+        );
         assert!(ct_eq(b"abc", b"abc"));
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"ab"));

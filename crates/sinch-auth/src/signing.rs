@@ -7,9 +7,10 @@
 
 use crate::b64;
 use crate::credentials::ApplicationCredentials;
-use crate::crypto::{hmac_sha256, md5};
+use crate::crypto::{hmac_sha256, hmac_sha256_prepared, md5};
 use crate::error::{Error, Result};
 use crate::timestamp::format_iso8601;
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 /// `Application` (Voice v1, Verification) or `service` (Voice 2.0 webhooks, spec §3.7).
@@ -117,7 +118,22 @@ pub fn string_to_sign(
     timestamp: &str,
     resource: &str,
 ) -> String {
-    format!("{method}\n{content_md5}\n{content_type}\nx-timestamp:{timestamp}\n{resource}")
+    let parts = [
+        method,
+        "\n",
+        content_md5,
+        "\n",
+        content_type,
+        "\nx-timestamp:",
+        timestamp,
+        "\n",
+        resource,
+    ];
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 /// Base64(HMAC-SHA256(key, string_to_sign)).
@@ -155,14 +171,18 @@ pub fn canonical_resource(path: &str, include_query: bool) -> Result<&str> {
     })
 }
 
-fn checked_method(method: &str) -> Result<String> {
+fn checked_method(method: &str) -> Result<Cow<'_, str>> {
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(Error::config(format!(
             "{:?} is not an HTTP method",
             method.chars().take(20).collect::<String>()
         )));
     }
-    Ok(method.to_ascii_uppercase())
+    Ok(if method.bytes().all(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(method)
+    } else {
+        Cow::Owned(method.to_ascii_uppercase())
+    })
 }
 
 fn header_safe(what: &str, v: &str) -> Result<()> {
@@ -205,9 +225,17 @@ pub fn sign_request_at(
         &timestamp,
         resource,
     );
-    let signature = application_signature(app.signing_key().expose(), &string_to_sign);
+    let signature = b64::encode(&hmac_sha256_prepared(
+        app.mac(),
+        &[string_to_sign.as_bytes()],
+    ));
+    let (scheme, key) = (req.scheme.as_str(), app.app_key());
+    let mut authorization = String::with_capacity(scheme.len() + key.len() + signature.len() + 2);
+    for p in [scheme, " ", key, ":", &signature] {
+        authorization.push_str(p);
+    }
     Ok(SignedRequest {
-        authorization: format!("{} {}:{}", req.scheme.as_str(), app.app_key(), signature),
+        authorization,
         timestamp,
         content_md5,
         string_to_sign,

@@ -3,10 +3,12 @@
 
 use super::freshness::VerifyOptions;
 use super::headers::Headers;
+use crate::b64;
 use crate::credentials::ApplicationCredentials;
 use crate::crypto::ct_eq;
+use crate::crypto::hmac_sha256_prepared;
 use crate::error::{Error, Result, SignatureReason};
-use crate::signing::{application_signature, canonical_resource, content_md5, string_to_sign};
+use crate::signing::{canonical_resource, content_md5, string_to_sign};
 use crate::timestamp::parse_iso8601;
 use base64::Engine;
 
@@ -106,7 +108,7 @@ fn verify_signed(
         timestamp,
         resource,
     );
-    let expected = application_signature(app.signing_key().expose(), &sts);
+    let expected = b64::encode(&hmac_sha256_prepared(app.mac(), &[sts.as_bytes()]));
     if !ct_eq(expected.as_bytes(), signature.as_bytes()) {
         return Err(fail(
             SignatureReason::BadSignature,

@@ -1,0 +1,89 @@
+'use strict'
+// sinch-auth next to Node crypto written like @sinch/sdk-client and the SDK's own helpers.
+// Prints JSON lines {name, ns} for bench/report.py.
+const crypto = require('node:crypto')
+const sa = require('../../node/index.js')
+const baseline = require('./baseline.js')
+let official = null
+try { official = require('@sinch/sdk-client') } catch { /* installed only for the bench */ }
+
+function perCallNs (fn) {
+  // Calibrate to ~20 ms per sample, then the median of 15 samples.
+  let n = 1
+  for (;;) {
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    const took = Number(process.hrtime.bigint() - t)
+    if (took > 20e6) break
+    n *= 2
+  }
+  const samples = []
+  for (let s = 0; s < 15; s++) {
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    samples.push(Number(process.hrtime.bigint() - t) / n)
+  }
+  samples.sort((a, b) => a - b)
+  return samples[7]
+}
+
+const emit = (name, ns) => console.log(JSON.stringify({ name, ns: Math.round(ns * 10) / 10 }))
+const KEY = '669E367E-6BBA-48AB-AF15-266871C28135'
+const SECRET = 'BeIukql3pTKJ8RGL5zo0DA=='
+const TS = '2024-01-19T09:19:28.9372196Z'
+const body = (n) => Buffer.from(Array.from({ length: n }, (_, i) => '{"a":1234567890}'.charCodeAt(i % 16)))
+
+async function main () {
+  const app = new sa.ApplicationCredentials({ appKey: KEY, appSecret: SECRET })
+  for (const [label, n] of [['empty', 0], ['200B', 200], ['1KiB', 1024], ['64KiB', 65536]]) {
+    const b = body(n)
+    const text = b.toString()
+    const req = { method: 'POST', path: '/calling/v1/callouts', body: b, contentType: 'application/json', timestamp: TS }
+    const ours = sa.signRequest(app, req)
+    const theirs = baseline.signRequest(KEY, SECRET, 'POST', '/calling/v1/callouts', b, 'application/json', TS)
+    if (ours.Authorization !== theirs.Authorization) throw new Error('signatures differ')
+    emit(`node/sign_request/${label}/sinch_auth`, perCallNs(() => sa.signRequest(app, req)))
+    emit(`node/sign_request/${label}/node_crypto`, perCallNs(() => baseline.signRequest(KEY, SECRET, 'POST', '/calling/v1/callouts', b, 'application/json', TS)))
+    if (official) {
+      const h = official.generateAuthorizationHeader('POST', text, 'application/json', `x-timestamp:${TS}`, '/calling/v1/callouts', KEY, SECRET)
+      if (h !== ours.Authorization) throw new Error('@sinch/sdk-client disagrees')
+      emit(`node/sign_request/${label}/sdk_client`, perCallNs(() => official.generateAuthorizationHeader('POST', text, 'application/json', `x-timestamp:${TS}`, '/calling/v1/callouts', KEY, SECRET)))
+    }
+  }
+
+  const b = body(1024)
+  const text = b.toString()
+  const nonce = '01FJA8B4A7BM43YGWSG9GBV067'
+  const ts = '1705655968'
+  const sig = crypto.createHmac('sha256', 'secret').update(`${text}.${nonce}.${ts}`).digest('base64')
+  const conv = { 'x-sinch-webhook-signature': sig, 'x-sinch-webhook-signature-nonce': nonce, 'x-sinch-webhook-signature-timestamp': ts }
+  sa.verifyConversationWebhook('secret', conv, b, { now: 1705655968 })
+  emit('node/verify_conversation/1KiB/sinch_auth', perCallNs(() => sa.verifyConversationWebhook('secret', conv, b, { now: 1705655968 })))
+  emit('node/verify_conversation/1KiB/node_crypto', perCallNs(() => baseline.verifyConversation('secret', conv, text)))
+  if (official) {
+    if (!official.validateWebhookSignature('secret', conv, text)) throw new Error('sdk-client rejects')
+    emit('node/verify_conversation/1KiB/sdk_client', perCallNs(() => official.validateWebhookSignature('secret', conv, text)))
+  }
+  const nums = { 'X-Sinch-Signature': crypto.createHmac('sha1', 'secret').update(b).digest('hex') }
+  sa.verifyNumbersCallback('secret', nums, b)
+  emit('node/verify_numbers/1KiB/sinch_auth', perCallNs(() => sa.verifyNumbersCallback('secret', nums, b)))
+  emit('node/verify_numbers/1KiB/node_crypto', perCallNs(() => baseline.verifyNumbers('secret', nums, text)))
+  if (official) {
+    emit('node/verify_numbers/1KiB/sdk_client', perCallNs(() => official.validateSignatureHeader('secret', nums, text)))
+  }
+
+  const [tokenUrl, projectId, keyId, keySecret] = process.argv.slice(2)
+  if (tokenUrl) {
+    const p = new sa.TokenProvider(new sa.ProjectCredentials({ projectId, keyId, keySecret }), { tokenUrl })
+    await p.token()
+    emit('node/cached_token/tokenSync/sinch_auth', perCallNs(() => p.tokenSync()))
+    emit('node/cached_token/authorizationSync/sinch_auth', perCallNs(() => p.authorizationSync()))
+    // The Promise form, per call, awaited one after another.
+    const n = 2000
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) await p.token()
+    emit('node/cached_token/token_await/sinch_auth', Number(process.hrtime.bigint() - t) / n)
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1) })

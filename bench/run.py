@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""`make bench`: sinch-auth next to what users would otherwise run, in one run, on this
+machine. Prints a markdown report (medians and ratios) and writes bench/results.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv-bench"
+VPY = VENV / "bin" / "python"
+SIZES = ["empty", "200B", "1KiB", "64KiB"]
+
+
+def sh(
+    cmd: list[Any], cwd: Path = ROOT, env: dict[str, str] | None = None, quiet: bool = True
+) -> str:
+    out = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else None,
+        text=True,
+    )
+    return out.stdout
+
+
+def setup() -> None:
+    print("setting up (release builds, bench venv, npm packages)…", file=sys.stderr)
+    if not VPY.exists():
+        sh([sys.executable, "-m", "venv", VENV])
+        sh([VPY, "-m", "pip", "install", "-q", "-U", "pip"])
+        sh([VPY, "-m", "pip", "install", "-q", "-r", ROOT / "bench/python/requirements.txt"])
+    sh(
+        [VENV / "bin/maturin", "develop", "--release", "-q"],
+        env={**os.environ, "VIRTUAL_ENV": str(VENV)},
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SINCH_AUTH_DEBUG_BUILD"}
+    sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], env=env)
+    sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "bench/node")
+    sh(["cargo", "build", "--release", "-q", "-p", "sinch-auth-cli"])
+    sh(["cargo", "build", "--release", "-q", "-p", "sinch-auth", "--example", "token_load"])
+
+
+class Server:
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [ROOT / "target/release/sinch-auth", "serve", "--exit-on-stdin-close", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self.proc.stdout is not None
+        self.env: dict[str, str] = {}
+        while len(self.env) < 12:
+            k, _, v = (
+                self.proc.stdout.readline().decode().strip().removeprefix("export ").partition("=")
+            )
+            self.env[k] = v
+        self.url = self.env["SINCH_API_BASE_URL"]
+        self.creds = [
+            self.env["SINCH_PROJECT_ID"],
+            self.env["SINCH_KEY_ID"],
+            self.env["SINCH_KEY_SECRET"],
+        ]
+        self.api = f"{self.url}/v1/projects/{self.env['SINCH_PROJECT_ID']}/activeNumbers"
+
+    def counters(self) -> dict[str, int]:
+        with urllib.request.urlopen(self.url + "/_admin/counters", timeout=5) as r:
+            return json.loads(r.read())  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def json_lines(text: str) -> dict[str, float]:
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("{"):
+            d = json.loads(line)
+            out[d["name"]] = d["ns"]
+    return out
+
+
+def criterion() -> dict[str, float]:
+    print("rust: criterion…", file=sys.stderr)
+    sh(["cargo", "bench", "-q", "-p", "sinch-auth", "--bench", "auth"])
+    out = {}
+    base = ROOT / "target/criterion"
+    for est in base.glob("*/*/new/estimates.json"):
+        group, ident = est.parts[-4], est.parts[-3]
+        out[f"rust/{group}/{ident}"] = json.loads(est.read_text())["median"]["point_estimate"]
+    return out
+
+
+def footprint() -> list[tuple[str, float, float]]:
+    print("footprint…", file=sys.stderr)
+    node_dir = ROOT / "bench/node"
+    cases = [
+        ("python (bare)", [VPY, "-c", "pass"], ROOT),
+        ("python: import sinch_auth", [VPY, "-c", "import sinch_auth"], ROOT),
+        ("python: import sinch (official)", [VPY, "-c", "import sinch"], ROOT),
+        ("node (bare)", ["node", "-e", "0"], node_dir),
+        (
+            "node: require('sinch-auth')",
+            ["node", "-e", f"require({json.dumps(str(ROOT / 'node/index.js'))})"],
+            node_dir,
+        ),
+        (
+            "node: require('@sinch/sdk-core') (official)",
+            ["node", "-e", "require('@sinch/sdk-core')"],
+            node_dir,
+        ),
+    ]
+    rows = []
+    for name, cmd, cwd in cases:
+        times, rss = [], []
+        for _ in range(15):
+            t = time.perf_counter()
+            r = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", *map(str, cmd)],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+            )
+            times.append((time.perf_counter() - t) * 1000)
+            rss.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
+        rows.append((name, statistics.median(times), statistics.median(rss)))
+    return rows
+
+
+def token_load() -> list[tuple[str, int, int, int, int]]:
+    print("token endpoint load…", file=sys.stderr)
+    rows = []
+    clients = [
+        (
+            "sinch-auth (Rust)",
+            lambda s, n: [
+                ROOT / "target/release/examples/token_load",
+                s.env["SINCH_AUTH_URL"],
+                s.api,
+                *s.creds,
+                n,
+                3,
+            ],
+            "2",
+        ),
+        (
+            "sinch-auth (Python)",
+            lambda s, n: [
+                VPY,
+                ROOT / "bench/python/load.py",
+                "sinch_auth",
+                s.env["SINCH_AUTH_URL"],
+                s.api,
+                *s.creds,
+                n,
+                3,
+            ],
+            "2",
+        ),
+        (
+            "sinch-auth (Node)",
+            lambda s, n: [
+                "node",
+                ROOT / "bench/node/load.js",
+                "sinch-auth",
+                s.env["SINCH_AUTH_URL"],
+                s.api,
+                *s.creds,
+                n,
+                3,
+            ],
+            "2",
+        ),
+        (
+            "official sinch 2.3 (Python)",
+            lambda s, n: [
+                VPY,
+                ROOT / "bench/python/load.py",
+                "sinch",
+                s.env["SINCH_AUTH_URL"],
+                s.api,
+                *s.creds,
+                n,
+                3,
+            ],
+            "2",
+        ),
+        # The Node SDK treats a token as stale 60 s before its exp: give it 62 s tokens, so its
+        # refresh falls 2 s into the run like everyone else's.
+        (
+            "@sinch/sdk-client 1.5 (Node)",
+            lambda s, n: [
+                "node",
+                ROOT / "bench/node/load.js",
+                "sdk-client",
+                s.env["SINCH_AUTH_URL"],
+                s.api,
+                *s.creds,
+                n,
+                3,
+            ],
+            "62",
+        ),
+    ]
+    for name, cmd, lifetime in clients:
+        for n in (1, 8, 64, 256):
+            s = Server("--token-lifetime", lifetime)
+            try:
+                p = subprocess.Popen(
+                    [str(c) for c in cmd(s, n)],
+                    cwd=ROOT / "bench/node",
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+                time.sleep(0.8)
+                cold = s.counters()["token_requests"]
+                out, _ = p.communicate(timeout=120)
+                c = s.counters()
+                rows.append((name, n, cold, c["token_requests"], c["api_expired"]))
+            finally:
+                s.stop()
+    return rows
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{b / a:.2f}×" if a and b else "—"
+
+
+def us(ns: float | None) -> str:
+    if ns is None:
+        return "—"
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+
+
+def main() -> None:
+    setup()
+    r: dict[str, float] = {}
+    r.update(criterion())
+    server = Server()
+    try:
+        print("python…", file=sys.stderr)
+        r.update(
+            json_lines(
+                sh(
+                    [
+                        VPY,
+                        ROOT / "bench/python/bench.py",
+                        server.env["SINCH_AUTH_URL"],
+                        *server.creds,
+                    ]
+                )
+            )
+        )
+        print("node…", file=sys.stderr)
+        r.update(
+            json_lines(
+                sh(
+                    [
+                        "node",
+                        ROOT / "bench/node/bench.js",
+                        server.env["SINCH_AUTH_URL"],
+                        *server.creds,
+                    ]
+                )
+            )
+        )
+    finally:
+        server.stop()
+    fp = footprint()
+    load = token_load()
+
+    g = r.get
+    lines = [
+        "# sinch-auth benchmarks",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
+        f"Python {platform.python_version()}, {sh(['node', '--version']).strip()}. Medians.",
+        "",
+    ]
+    lines += [
+        "## Rust core, next to its floor (MD5 + SHA-256 of the same bytes)",
+        "",
+        "| operation | sinch-auth | floor | sinch-auth / floor |",
+        "|---|---|---|---|",
+    ]
+    for s in SIZES:
+        a, f = g(f"rust/sign_request/{s}"), g(f"rust/floor_md5_sha256/{s}")
+        lines.append(
+            f"| sign_request {s} | {us(a)} | {us(f)} | {a / f:.2f} |"
+            if a and f
+            else f"| sign_request {s} | — | — | — |"
+        )
+    for v in ("application", "conversation", "numbers", "mailgun"):
+        lines.append(
+            f"| verify {v} 1KiB | {us(g(f'rust/verify_1KiB/{v}'))} | {us(g('rust/floor_md5_sha256/1KiB'))} | |"
+        )
+    for t in ("token_1_thread", "authorization_1_thread", "token_8_threads"):
+        lines.append(f"| cached {t.replace('_', ' ')} | {us(g(f'rust/cached_token/{t}'))} | | |")
+    lines += [
+        "",
+        "## Python",
+        "",
+        "| operation | sinch_auth | pure Python (SDK style) | official `sinch` | speed-up vs pure | vs official |",
+        "|---|---|---|---|---|---|",
+    ]
+    py_ops = [(f"sign_request {s}", f"python/sign_request/{s}") for s in SIZES] + [
+        ("verify_conversation 1KiB", "python/verify_conversation/1KiB"),
+        ("verify_numbers 1KiB", "python/verify_numbers/1KiB"),
+    ]
+    for label, key in py_ops:
+        a, p, o = g(f"{key}/sinch_auth"), g(f"{key}/pure_python"), g(f"{key}/official_sinch")
+        lines.append(f"| {label} | {us(a)} | {us(p)} | {us(o)} | {ratio(a, p)} | {ratio(a, o)} |")
+    lines.append(f"| cached token() | {us(g('python/cached_token/token/sinch_auth'))} | | | | |")
+    lines.append(
+        f"| cached authorization() | {us(g('python/cached_token/authorization/sinch_auth'))} | | | | |"
+    )
+    lines += [
+        "",
+        "## Node",
+        "",
+        "| operation | sinch-auth | node:crypto (SDK style) | `@sinch/sdk-client` helper | speed-up vs crypto | vs sdk-client |",
+        "|---|---|---|---|---|---|",
+    ]
+    node_ops = [(f"signRequest {s}", f"node/sign_request/{s}") for s in SIZES] + [
+        ("verifyConversationWebhook 1KiB", "node/verify_conversation/1KiB"),
+        ("verifyNumbersCallback 1KiB", "node/verify_numbers/1KiB"),
+    ]
+    for label, key in node_ops:
+        a, c, o = g(f"{key}/sinch_auth"), g(f"{key}/node_crypto"), g(f"{key}/sdk_client")
+        lines.append(f"| {label} | {us(a)} | {us(c)} | {us(o)} | {ratio(a, c)} | {ratio(a, o)} |")
+    for t in ("tokenSync", "authorizationSync", "token_await"):
+        lines.append(f"| cached {t} | {us(g(f'node/cached_token/{t}/sinch_auth'))} | | | | |")
+    rust1k = g("rust/sign_request/1KiB")
+    lines += [
+        "",
+        "## Binding overhead (sign_request, 1 KiB body)",
+        "",
+        "| | per call | over the Rust core |",
+        "|---|---|---|",
+        f"| Rust core | {us(rust1k)} | |",
+    ]
+    for label, key in (
+        ("Python", "python/sign_request/1KiB/sinch_auth"),
+        ("Node", "node/sign_request/1KiB/sinch_auth"),
+    ):
+        v = g(key)
+        lines.append(
+            f"| {label} | {us(v)} | {((v / rust1k) - 1) * 100:+.0f}% |"
+            if v and rust1k
+            else f"| {label} | — | — |"
+        )
+    lines += [
+        "",
+        "## Footprint (start-up wall time and peak RSS, median of 15)",
+        "",
+        "| command | time | peak RSS | over bare |",
+        "|---|---|---|---|",
+    ]
+    bare = {"python": fp[0], "node": fp[3]}
+    for name, ms, mb in fp:
+        b = bare["python" if name.startswith("python") else "node"]
+        extra = "" if "bare" in name else f"+{ms - b[1]:.1f} ms, +{mb - b[2]:.1f} MB"
+        lines.append(f"| `{name}` | {ms:.1f} ms | {mb:.1f} MB | {extra} |")
+    lines += [
+        "",
+        "## Token endpoint load",
+        "",
+        "N concurrent callers, each making an API call every 20 ms for 3 s with 2 s tokens (one expiry inside the run). "
+        "Ideal: 1 token request at cold start, 2 in all, 0 expired-token 401s.",
+        "",
+        "| client | N | token requests at cold start | token requests in all | expired-token 401s |",
+        "|---|---|---|---|---|",
+    ]
+    for name, n, cold, total, expired in load:
+        lines.append(f"| {name} | {n} | {cold} | {total} | {expired} |")
+    report = "\n".join(lines) + "\n"
+    (ROOT / "bench/results.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
