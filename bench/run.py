@@ -228,7 +228,9 @@ def token_load() -> list[tuple[str, int, int, int, int]]:
                     stderr=subprocess.DEVNULL,
                     text=True,
                 )
-                time.sleep(0.8)
+                assert p.stdout is not None
+                p.stdout.readline()  # "ready": set up, callers start now
+                time.sleep(1.0)  # before the first expiry (2 s tokens)
                 cold = s.counters()["token_requests"]
                 out, _ = p.communicate(timeout=120)
                 c = s.counters()

@@ -119,6 +119,11 @@ function seconds (name, v) {
 }
 
 class TokenProvider {
+  // The last token and until when (performance.now()) it may be handed out without asking
+  // the native cache: the Rust provider says how long (its refresh point), so no policy
+  // lives here; it only saves the napi round trip on the hot path.
+  #cached = null
+
   constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh } = {}) {
     const creds = nativeOf(credentials, ProjectCredentials, 'ProjectCredentials')
     NATIVE.set(this, call(() => new native.TokenProvider(creds, {
@@ -131,18 +136,30 @@ class TokenProvider {
     })))
   }
 
+  #remember (info) {
+    const token = new AccessToken(info)
+    this.#cached = info.freshForMs > 0 ? { token, until: performance.now() + info.freshForMs } : null
+    return token
+  }
+
   /** A valid token; the request runs off the event loop, one for all concurrent callers. */
   async token () {
+    const c = this.#cached
+    if (c !== null && performance.now() < c.until) return c.token
     let info
     try {
       info = await NATIVE.get(this).token()
     } catch (e) {
       throw fromNative(e)
     }
-    return new AccessToken(info)
+    return this.#remember(info)
   }
 
-  tokenSync () { return new AccessToken(call(() => NATIVE.get(this).tokenSync())) }
+  tokenSync () {
+    const c = this.#cached
+    if (c !== null && performance.now() < c.until) return c.token
+    return this.#remember(call(() => NATIVE.get(this).tokenSync()))
+  }
   async authorization () { return (await this.token()).authorization }
   authorizationSync () { return this.tokenSync().authorization }
 
@@ -150,10 +167,14 @@ class TokenProvider {
   invalidate (token) {
     const s = token instanceof AccessToken ? token.token : token
     if (typeof s !== 'string') throw new TypeError('invalidate takes an AccessToken or the token string')
+    if (this.#cached !== null && this.#cached.token.token === s) this.#cached = null
     return NATIVE.get(this).invalidate(s)
   }
 
-  clear () { NATIVE.get(this).clear() }
+  clear () {
+    this.#cached = null
+    NATIVE.get(this).clear()
+  }
   get tokenUrl () { return NATIVE.get(this).tokenUrl }
   stats () { return NATIVE.get(this).stats() }
   toJSON () { return { keyId: NATIVE.get(this).keyId, tokenUrl: this.tokenUrl } }

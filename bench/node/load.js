@@ -11,11 +11,12 @@ async function main () {
     getAuth = () => p.authorization()
     onExpired = (auth) => p.invalidate(auth.slice(7))
   } else {
-    const { Oauth2TokenRequest } = require('@sinch/sdk-client/dist/plugins/oauth2/oauth2-token.request.js')
+    const { Oauth2TokenRequest } = require('@sinch/sdk-client')
     const r = new Oauth2TokenRequest(keyId, keySecret, tokenUrl.replace(/\/oauth2\/token$/, ''))
     getAuth = async () => r.getOAuth2Token()
     onExpired = (auth) => r.clearCachedToken(auth.replace(/^Bearer /, ''))
   }
+  console.log('ready')
   const end = Date.now() + Number(secs) * 1000
   let calls = 0
   await Promise.all(Array.from({ length: Number(n) }, async () => {

@@ -46,6 +46,7 @@ def main() -> None:
         def expired(auth: str) -> None:
             tm.refresh_auth_token(auth[7:])
 
+    print("ready", flush=True)
     end = time.monotonic() + float(secs)
     calls = [0]
     lock = threading.Lock()

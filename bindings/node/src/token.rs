@@ -27,6 +27,8 @@ pub struct TokenInfo {
     pub token_type: String,
     /// Epoch milliseconds.
     pub expires_at: f64,
+    /// How long the JS layer may hand this token out without asking again (ms).
+    pub fresh_for_ms: f64,
 }
 
 #[napi(object)]
@@ -36,8 +38,9 @@ pub struct TokenStats {
     pub failures: f64,
 }
 
-fn info(t: core::AccessToken) -> TokenInfo {
+fn info((t, fresh): (core::AccessToken, Duration)) -> TokenInfo {
     TokenInfo {
+        fresh_for_ms: fresh.as_secs_f64() * 1000.0,
         token: t.secret().to_owned(),
         token_type: t.token_type().to_owned(),
         expires_at: t
@@ -70,11 +73,11 @@ pub struct TokenTask {
 
 #[napi]
 impl Task for TokenTask {
-    type Output = core::AccessToken;
+    type Output = (core::AccessToken, Duration);
     type JsValue = TokenInfo;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.provider.token())) {
+        match catch_unwind(AssertUnwindSafe(|| self.provider.token_with_freshness())) {
             Ok(r) => r.map_err(to_napi),
             Err(p) => Err(panic_error(p)),
         }
@@ -135,7 +138,7 @@ impl TokenProvider {
 
     #[napi]
     pub fn token_sync(&self) -> Result<TokenInfo> {
-        guarded(|| self.inner.token()).map(info)
+        guarded(|| self.inner.token_with_freshness()).map(info)
     }
 
     #[napi]

@@ -17,6 +17,7 @@ fn main() {
         .token_url(token_url)
         .build()
         .unwrap();
+    println!("ready");
     let end = Instant::now() + Duration::from_secs_f64(secs.parse().unwrap());
     let n: usize = n.parse().unwrap();
     let handles: Vec<_> = (0..n)

@@ -367,3 +367,22 @@ fn expires_at_follows_the_wall_clock() {
     assert!(diff < Duration::from_millis(1));
     assert!(t.expires_at() > SystemTime::UNIX_EPOCH);
 }
+
+#[test]
+fn freshness_is_the_time_to_the_refresh_point() {
+    let r = rig(
+        token_reply(3600),
+        vec![],
+        RetryPolicy::none(),
+        Duration::ZERO,
+    );
+    let (t, fresh) = r.provider.token_with_freshness().unwrap();
+    assert_eq!(
+        fresh,
+        Duration::from_secs(3540),
+        "3600 s less the 60 s skew"
+    );
+    r.advance(3000.0);
+    let (t2, fresh) = r.provider.token_with_freshness().unwrap();
+    assert_eq!((t2, fresh), (t, Duration::from_secs(540)));
+}

@@ -266,6 +266,22 @@ impl TokenProvider {
         }
     }
 
+    /// The token, and how long it may be handed out before this provider wants to be asked
+    /// again (its refresh point). A binding can keep a copy in front of the cache for that
+    /// long without second-guessing the refresh policy.
+    pub fn token_with_freshness(&self) -> Result<(AccessToken, Duration)> {
+        let token = self.token()?;
+        let st = self.inner.lock();
+        let now = self.inner.clock.monotonic();
+        let fresh = st
+            .cached
+            .as_ref()
+            .filter(|c| c.token == token)
+            .map(|c| c.refresh_at.saturating_duration_since(now))
+            .unwrap_or_default();
+        Ok((token, fresh))
+    }
+
     /// `Bearer <token>`, ready for the Authorization header.
     pub fn authorization(&self) -> Result<String> {
         Ok(self.token()?.authorization().to_owned())
