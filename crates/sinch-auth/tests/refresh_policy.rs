@@ -146,12 +146,12 @@ fn an_hour_token_is_refreshed_a_minute_early_in_the_background() {
 #[test]
 fn a_short_lived_token_is_not_refetched_on_every_call() {
     let r = rig(token_reply(2), vec![], RetryPolicy::none(), Duration::ZERO);
-    for _ in 0..17 {
+    for _ in 0..15 {
         r.provider.token().unwrap();
         r.advance(0.1);
     }
-    assert_eq!(r.requests(), 1, "skew is 10% of 2 s, not the 60 s margin");
-    r.advance(0.2); // 1.9 s: due
+    assert_eq!(r.requests(), 1, "skew is 25% of 2 s, not the 60 s margin");
+    r.advance(0.1); // 1.6 s: due (from 1.5 s)
     r.provider.token().unwrap();
     r.settle();
     assert_eq!(r.requests(), 2);
@@ -166,20 +166,20 @@ fn a_failed_refresh_keeps_serving_the_valid_token_then_fails_after_expiry() {
         Duration::ZERO,
     );
     let t1 = r.provider.token().unwrap();
-    // skew = min(60 s, 10% of 100 s) = 10 s: due at 90 s; served until 95 s (guard 5 s).
-    r.advance(91.0);
+    // skew = min(60 s, 25% of 100 s) = 25 s: due at 75 s; served until 95 s (guard 5 s).
+    r.advance(76.0);
     assert_eq!(r.provider.token().unwrap(), t1);
     r.settle();
     assert_eq!(r.requests(), 2);
-    // The next try waits min(5 s, half of the 4 s left) = 2 s: none before that.
-    r.advance(1.0);
+    // The next try waits min(5 s, half of the 19 s left) = 5 s: none before that.
+    r.advance(4.0);
     assert_eq!(r.provider.token().unwrap(), t1);
     assert_eq!(r.requests(), 2);
     r.advance(1.5);
     assert_eq!(r.provider.token().unwrap(), t1);
     r.settle();
     assert_eq!(r.requests(), 3);
-    r.advance(2.0); // past the serving limit: now the error surfaces
+    r.advance(14.0); // 95.5 s: past the serving limit, now the error surfaces
     let e = r.provider.token().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
 }
@@ -252,10 +252,10 @@ fn jwt_exp_shorter_than_expires_in_wins() {
     });
     let r = rig(reply, vec![], RetryPolicy::none(), Duration::ZERO);
     r.provider.token().unwrap();
-    r.advance(89.0);
+    r.advance(74.0);
     r.provider.token().unwrap();
     assert_eq!(r.requests(), 1);
-    r.advance(2.0); // 9 s left of 100: inside min(60, 10) s
+    r.advance(2.0); // 24 s left of 100: inside min(60, 25) s
     r.provider.token().unwrap();
     r.settle();
     assert_eq!(r.requests(), 2);

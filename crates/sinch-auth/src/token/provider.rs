@@ -19,7 +19,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// When to refresh. The skew is `min(margin, lifetime × fraction)`, so an hour-long token is
-/// refreshed about a minute early and a two-second token 200 ms early, not on every call.
+/// refreshed about a minute early and a two-second token half a second early, not on every
+/// call. A quarter of a short lifetime leaves room for the time a caller takes between getting
+/// the token and the request reaching the server (measured: 256 busy Python threads needed
+/// more than the 10% first tried).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RefreshPolicy {
     pub margin: Duration,
@@ -36,7 +39,7 @@ impl Default for RefreshPolicy {
     fn default() -> Self {
         RefreshPolicy {
             margin: Duration::from_secs(60),
-            fraction: 0.1,
+            fraction: 0.25,
             jitter: 0.5,
             retry_pause: Duration::from_secs(5),
         }
