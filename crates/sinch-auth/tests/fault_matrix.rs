@@ -185,7 +185,7 @@ fn a_cached_token_is_served_promptly_through_an_outage() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
-        slowest < Duration::from_millis(50),
+        slowest < Duration::from_millis(200),
         "a caller was held {slowest:?}"
     );
     assert!(
