@@ -206,7 +206,8 @@ function diagnose (product, status, headers, body, baseUrl) {
   return call(() => native.diagnose(str('product', product), status, flattenHeaders(headers), toBuffer(body), baseUrl ?? undefined))
 }
 
-function sign (app, { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = {}) {
+/** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
+function signRequestDetails (app, { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = {}) {
   const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')
   return call(() => native.signRequest(a, str('method', method), str('path', path), toBuffer(body),
     str('contentType', contentType), timestamp ?? undefined, Boolean(includeQuery), str('scheme', scheme)))
@@ -235,8 +236,6 @@ function signRequest (app, request) {
   return { Authorization: authorization, 'x-timestamp': ts }
 }
 
-/** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
-function signRequestDetails (app, request) { return sign(app, request) }
 
 function verifyApplicationCallback (app, method, path, headers, body, { now, tolerance } = {}) {
   const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')

@@ -13,6 +13,7 @@ from ._native import (
     ServicePlanCredentials,
     TokenProvider,
     auth_model,
+    is_expired_token_challenge,
     sign_request,
 )
 from .errors import ConfigError
@@ -86,8 +87,6 @@ class Authorizer:
     def retry_after(self, token: Optional[AccessToken], status: int, headers: object) -> bool:
         """True when the response is an expired-token 401 for ``token``: it was invalidated
         and the request should be sent once more."""
-        from ._native import is_expired_token_challenge
-
         if token is None or self.provider is None:
             return False
         if not is_expired_token_challenge(status, headers):

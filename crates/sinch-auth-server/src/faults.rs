@@ -118,11 +118,6 @@ impl Fault {
     }
 }
 
-pub(crate) enum Played {
-    /// Answer this response now.
-    Respond(Response),
-}
-
 /// Plays a fault that does something other than answer (sleep, drop, reset). Returns false
 /// when the connection must be closed.
 pub(crate) fn play(f: Fault, w: &mut impl Write) -> bool {
@@ -145,15 +140,13 @@ pub(crate) fn play(f: Fault, w: &mut impl Write) -> bool {
             let _ = w.write_all(body);
             false
         }
-        other => match respond(other) {
-            Played::Respond(r) => r.write_to(w, false).is_ok(),
-        },
+        other => respond(other).write_to(w, false).is_ok(),
     }
 }
 
 /// The plain-response faults.
-pub(crate) fn respond(f: Fault) -> Played {
-    Played::Respond(match f {
+pub(crate) fn respond(f: Fault) -> Response {
+    match f {
         Fault::Status(s) => Response::json(
             s,
             &json!({"error": if s >= 500 { "server_error" } else { "invalid_request" }, "error_description": format!("injected {s}")}),
@@ -179,7 +172,7 @@ pub(crate) fn respond(f: Fault) -> Played {
         Fault::Slow(_) | Fault::SlowBody(_) | Fault::Drop | Fault::ResetMidBody => {
             Response::new(500)
         }
-    })
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! What each endpoint answers.
 
-use crate::faults::{self, Fault, Played};
+use crate::faults::{self, Fault};
 use crate::http::{Request, Response};
 use crate::state::Shared;
 use crate::tokens::Check;
@@ -61,10 +61,7 @@ fn token_endpoint(s: &Shared, req: &Request) -> Outcome {
             f @ (Fault::Drop | Fault::ResetMidBody | Fault::SlowBody(_)) => {
                 return Outcome::Fault(f)
             }
-            f => {
-                let Played::Respond(r) = faults::respond(f);
-                return Outcome::Respond(r);
-            }
+            f => return Outcome::Respond(faults::respond(f)),
         }
     }
     if !s.admit() {
