@@ -90,7 +90,7 @@ impl LocalServer {
     }
 
     pub fn reset_counters(&self) {
-        self.shared.counters.reset();
+        self.shared.reset_counters();
     }
 
     /// Queues a fault for the next token request (faults are used in order, one each).

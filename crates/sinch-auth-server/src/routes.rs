@@ -53,11 +53,19 @@ fn oauth_error(status: u16, error: &str, description: &str) -> Response {
 
 fn token_endpoint(s: &Shared, req: &Request) -> Outcome {
     let c = &s.counters;
+    let epoch = s.epoch();
     bump(&c.token_requests);
     if let Some(f) = s.next_fault() {
         bump(&c.faults_played);
         match f {
-            Fault::Slow(d) => std::thread::sleep(d),
+            Fault::Slow(d) => {
+                std::thread::sleep(d);
+                // The client gave up long ago and a reset came in between: answering now would
+                // count a token (and take a bucket slot) in the next test's tally.
+                if s.epoch() != epoch {
+                    return Outcome::Fault(Fault::Drop);
+                }
+            }
             f @ (Fault::Drop | Fault::ResetMidBody | Fault::SlowBody(_)) => {
                 return Outcome::Fault(f)
             }
@@ -329,7 +337,7 @@ fn admin(s: &Shared, req: &Request) -> Response {
             Response::json(200, &json!({"expired": s.tokens.expire_all()}))
         }
         ("POST", "/_admin/reset") => {
-            s.counters.reset();
+            s.reset_counters();
             s.clear_faults();
             s.set_rate_limit(s.config.rate_limit);
             s.set_lifetime(s.config.token_lifetime);

@@ -117,6 +117,8 @@ pub(crate) struct Shared {
     pub counters: AtomicCounters,
     pub shutdown: AtomicBool,
     pub tokens: TokenStore,
+    /// Bumped by every reset, so a request that outlives one can tell.
+    epoch: AtomicU64,
     faults: Mutex<VecDeque<Fault>>,
     lifetime_ms: AtomicU64,
     rate_limit: AtomicBool,
@@ -136,12 +138,23 @@ impl Shared {
             counters: AtomicCounters::default(),
             shutdown: AtomicBool::new(false),
             tokens: TokenStore::default(),
+            epoch: AtomicU64::new(0),
             faults: Mutex::new(VecDeque::new()),
             bucket: Mutex::new(Bucket {
                 tokens: 30.0,
                 last: Instant::now(),
             }),
         }
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// Zeroes the counters and starts a new epoch.
+    pub fn reset_counters(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.counters.reset();
     }
 
     pub fn push_fault(&self, f: Fault) {
