@@ -8,6 +8,8 @@ const { call, fromNative, ConfigError } = errors
 const { toBuffer, flattenHeaders, toSeconds, toTolerance, str, DEFAULT_TOLERANCE } = require('./convert.js')
 
 const NATIVE = new WeakMap()
+// Looked up once: reading a property of the addon's exports object is slow.
+const signAuthorization = native.signAuthorization
 const inspect = util.inspect.custom
 
 function nativeOf (obj, Cls, what) {
@@ -43,13 +45,29 @@ class ProjectCredentials {
   [inspect] () { return this.toString() }
 }
 
+// Lets fromEnv() hand a native object to the constructor; not exported, so not forgeable.
+const ADOPT = Symbol('adopt')
+let signingHandle
+
 class ApplicationCredentials {
-  constructor ({ appKey, appSecret } = {}) {
-    NATIVE.set(this, call(() => new native.ApplicationCredentials(str('appKey', appKey), str('appSecret', appSecret))))
+  // The native object's registry handle, for signAuthorization (a number crosses napi far
+  // more cheaply than a class instance).
+  #handle = 0
+
+  constructor (options = {}, adopted = undefined) {
+    const n = options === ADOPT
+      ? adopted
+      : call(() => new native.ApplicationCredentials(str('appKey', options.appKey), str('appSecret', options.appSecret)))
+    NATIVE.set(this, n)
+    this.#handle = n.handle
+  }
+
+  static {
+    signingHandle = (app) => (typeof app === 'object' && app !== null && #handle in app) ? app.#handle : 0
   }
 
   /** SINCH_APP_KEY, SINCH_APP_SECRET. */
-  static fromEnv () { return wrap(ApplicationCredentials, call(() => native.ApplicationCredentials.fromEnv())) }
+  static fromEnv () { return new ApplicationCredentials(ADOPT, call(() => native.ApplicationCredentials.fromEnv())) }
   get appKey () { return NATIVE.get(this).appKey }
   basicAuthorization () { return NATIVE.get(this).basicAuthorization() }
   toJSON () { return { appKey: this.appKey, appSecret: '[redacted]' } }
@@ -214,10 +232,11 @@ function signRequestDetails (app, { method, path, body, contentType = 'applicati
 }
 
 /** The two headers of an application-signed request: { Authorization, 'x-timestamp' }.
- *  Written for speed (it is the hot path): plain type checks, one string across napi. */
+ *  Written for speed (it is the hot path): plain type checks, and a numeric handle instead
+ *  of the credentials object across napi. */
 function signRequest (app, request) {
-  const a = app instanceof ApplicationCredentials ? NATIVE.get(app) : undefined
-  if (a === undefined) throw new ConfigError('expected ApplicationCredentials')
+  const handle = signingHandle(app)
+  if (handle === 0) throw new ConfigError('expected ApplicationCredentials')
   const { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = request || {}
   // The Node SDK's x-timestamp format: ISO-8601 UTC with milliseconds.
   const ts = timestamp === undefined || timestamp === null ? new Date().toISOString() : timestamp
@@ -225,17 +244,16 @@ function signRequest (app, request) {
     throw new ConfigError('method, path, contentType and timestamp must be strings')
   }
   if (scheme !== 'application' && scheme !== 'service') throw new ConfigError("scheme must be 'application' or 'service'")
-  const bytes = Buffer.isBuffer(body) ? body : toBuffer(body)
+  const bytes = body instanceof Uint8Array ? body : toBuffer(body)
+  const flags = (includeQuery === true ? 1 : 0) | (scheme === 'service' ? 2 : 0)
   let authorization
   try {
-    authorization = native.signRequestAuthorization(a, method + '\n' + path + '\n' + contentType + '\n' + ts,
-      bytes, includeQuery === true, scheme === 'service')
+    authorization = signAuthorization(handle, method, path, contentType, ts, bytes, flags)
   } catch (e) {
     throw fromNative(e)
   }
   return { Authorization: authorization, 'x-timestamp': ts }
 }
-
 
 function verifyApplicationCallback (app, method, path, headers, body, { now, tolerance } = {}) {
   const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')

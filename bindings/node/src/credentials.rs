@@ -1,9 +1,11 @@
 //! The four credential classes (the JS layer wraps them with option-object constructors).
 
+use crate::app_handles;
 use crate::errors::guarded;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use sinch_auth as core;
+use std::sync::Arc;
 
 #[napi]
 pub struct ProjectCredentials {
@@ -40,22 +42,38 @@ impl ProjectCredentials {
 
 #[napi]
 pub struct ApplicationCredentials {
-    pub(crate) inner: core::ApplicationCredentials,
+    pub(crate) inner: Arc<core::ApplicationCredentials>,
+    handle: u32,
+}
+
+impl ApplicationCredentials {
+    fn registered(inner: core::ApplicationCredentials) -> Self {
+        let inner = Arc::new(inner);
+        let handle = app_handles::register(inner.clone());
+        Self { inner, handle }
+    }
+}
+
+impl Drop for ApplicationCredentials {
+    fn drop(&mut self) {
+        app_handles::release(self.handle);
+    }
 }
 
 #[napi]
 impl ApplicationCredentials {
     #[napi(constructor)]
     pub fn new(app_key: String, app_secret: String) -> Result<Self> {
-        Ok(Self {
-            inner: guarded(|| core::ApplicationCredentials::new(app_key, app_secret))?,
-        })
+        guarded(|| core::ApplicationCredentials::new(app_key, app_secret)).map(Self::registered)
     }
     #[napi(factory)]
     pub fn from_env() -> Result<Self> {
-        Ok(Self {
-            inner: guarded(core::ApplicationCredentials::from_env)?,
-        })
+        guarded(core::ApplicationCredentials::from_env).map(Self::registered)
+    }
+    /// For `signAuthorization` (see `app_handles`).
+    #[napi(getter)]
+    pub fn handle(&self) -> u32 {
+        self.handle
     }
     #[napi(getter)]
     pub fn app_key(&self) -> String {

@@ -2,8 +2,10 @@
 //! mapping, and network work on the libuv pool (`AsyncTask`). The JS layer in `node/` gives
 //! the typed error classes, option objects and redaction.
 
+pub mod app_handles;
 pub mod credentials;
 pub mod errors;
+pub mod hot_path;
 pub mod token;
 pub mod verify;
 

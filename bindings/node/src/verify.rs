@@ -58,44 +58,6 @@ pub fn sign_request(
     })
 }
 
-/// Just the Authorization value, for the hot path. Each string crossing napi costs hundreds
-/// of nanoseconds, so method, path, content type and timestamp come joined by `\n` (none
-/// may contain a newline: any stray one ends up in the timestamp, which is then rejected as
-/// a control character).
-#[napi]
-pub fn sign_request_authorization(
-    app: &ApplicationCredentials,
-    fields: String,
-    body: Buffer,
-    include_query: bool,
-    service_scheme: bool,
-) -> Result<String> {
-    guarded(|| {
-        let mut it = fields.splitn(4, '\n');
-        let (method, path, content_type, timestamp) =
-            match (it.next(), it.next(), it.next(), it.next()) {
-                (Some(m), Some(p), Some(c), Some(t)) => (m, p, c, t),
-                _ => {
-                    return Err(core::Error::config(
-                        "method, path, content type and timestamp are required",
-                    ))
-                }
-            };
-        let scheme = if service_scheme {
-            core::SigningScheme::Service
-        } else {
-            core::SigningScheme::Application
-        };
-        let req = core::SignRequest::new(method, path)
-            .body(&body)
-            .content_type(content_type)
-            .timestamp(timestamp)
-            .include_query(include_query)
-            .scheme(scheme);
-        Ok(core::sign_request(&app.inner, &req)?.authorization)
-    })
-}
-
 fn headers(flat: &[String]) -> Headers {
     Headers::from_pairs(pairs(flat))
 }
