@@ -62,6 +62,36 @@ def test_application_signing(c: dict[str, Any]) -> None:
     assert headers == {"Authorization": e["authorization"], "x-timestamp": e["x_timestamp"]}
 
 
+def test_sign_request_argument_forms() -> None:
+    app = sa.ApplicationCredentials("k", "bXkta2V5LXNlY3JldA==")
+    ts = "2024-01-19T09:19:28.937Z"
+    details = sa.sign_request_details(app, "POST", "/ü/" + "a" * 3000, b"x", "text/plain", ts)
+    headers = sa.sign_request(app, "POST", "/ü/" + "a" * 3000, b"x", "text/plain", ts)
+    assert headers["Authorization"] == details["authorization"]
+    assert headers["x-timestamp"] is ts  # handed back, not copied
+    same = [
+        sa.sign_request(app, "POST", "/p", b"{}", timestamp=ts),
+        sa.sign_request(app, "POST", "/p", "{}", "application/json", ts),
+        sa.sign_request(app, "POST", "/p", bytearray(b"{}"), timestamp=ts),
+        sa.sign_request(app, "POST", "/p", memoryview(b"x{}x")[1:3], timestamp=ts),
+    ]
+    assert all(h == same[0] for h in same)
+    generated = sa.sign_request(app, "GET", "/p")
+    assert generated["x-timestamp"].endswith("Z")
+    for bad in [
+        lambda: sa.sign_request(app, 1, "/p"),  # type: ignore[arg-type]
+        lambda: sa.sign_request(app, "POST", b"/p"),  # type: ignore[arg-type]
+        lambda: sa.sign_request(app, "POST", "/p", timestamp=5),  # type: ignore[arg-type]
+        lambda: sa.sign_request(app, "POST", "/p", content_type=object()),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(TypeError):
+            bad()
+    with pytest.raises(UnicodeEncodeError):
+        sa.sign_request(app, "POST", "/\udc80")
+    with pytest.raises(sa.ConfigError):
+        sa.sign_request(app, "POST", "/p", timestamp="t\r\nx: y")
+
+
 PRIMITIVES = load_vectors("signing_primitives.json")
 
 

@@ -1,7 +1,9 @@
 //! sign_request and the verify_* functions. Small inputs run with the GIL held (releasing it
 //! costs more than the hashing); bodies over `DETACH_ABOVE` are hashed with it released.
 
-use crate::convert::{body_cow, header_map, instant, seconds, Tolerance, DETACH_ABOVE};
+use crate::convert::{
+    as_str, body_cow, header_map, instant, seconds, utf8, Tolerance, DETACH_ABOVE,
+};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{detached, guarded};
 use pyo3::exceptions::PyTypeError;
@@ -75,34 +77,47 @@ fn sign(
 }
 
 /// The two headers of an application-signed request: {"Authorization": …, "x-timestamp": …}.
+/// The hot path: strings are read without a Rust copy, and a given timestamp goes back as
+/// the same object.
 #[pyfunction]
-#[pyo3(signature = (app, method, path, body=None, content_type="application/json", timestamp=None, *, include_query=false, scheme="application"))]
+#[pyo3(
+    signature = (app, method, path, body=None, content_type=None, timestamp=None, *, include_query=false, scheme="application"),
+    text_signature = "(app, method, path, body=None, content_type='application/json', timestamp=None, *, include_query=False, scheme='application')"
+)]
 #[allow(clippy::too_many_arguments)]
 fn sign_request<'py>(
     py: Python<'py>,
     app: &Bound<'py, ApplicationCredentials>,
-    method: &str,
-    path: &str,
+    method: &Bound<'py, PyAny>,
+    path: &Bound<'py, PyAny>,
     body: Option<&Bound<'py, PyAny>>,
-    content_type: &str,
-    timestamp: Option<&str>,
+    content_type: Option<&Bound<'py, PyAny>>,
+    timestamp: Option<&Bound<'py, PyAny>>,
     include_query: bool,
     scheme: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let method = utf8(method, "method")?;
+    let path = utf8(path, "path")?;
+    let content_type = content_type.map(|c| utf8(c, "content_type")).transpose()?;
+    let given_timestamp = timestamp.filter(|t| !t.is_none());
+    let ts = given_timestamp.map(|t| utf8(t, "timestamp")).transpose()?;
     let s = sign(
         py,
         app,
-        method,
-        path,
+        as_str(&method),
+        as_str(&path),
         body,
-        content_type,
-        timestamp,
+        content_type.as_ref().map_or("application/json", as_str),
+        ts.as_ref().map(as_str),
         include_query,
         scheme,
     )?;
     let d = PyDict::new(py);
     d.set_item(pyo3::intern!(py, "Authorization"), s.authorization)?;
-    d.set_item(pyo3::intern!(py, "x-timestamp"), s.timestamp)?;
+    match given_timestamp {
+        Some(t) => d.set_item(pyo3::intern!(py, "x-timestamp"), t)?,
+        None => d.set_item(pyo3::intern!(py, "x-timestamp"), s.timestamp)?,
+    }
     Ok(d)
 }
 
