@@ -2,6 +2,10 @@
 // sinch-auth next to Node crypto written like @sinch/sdk-client and the SDK's own helpers.
 // Prints JSON lines {name, ns} for bench/report.py.
 const crypto = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
+const readline = require('node:readline')
+const { spawn } = require('node:child_process')
 const sa = require('../../node/index.js')
 const baseline = require('./baseline.js')
 let official = null
@@ -27,30 +31,51 @@ function perCallNs (fn) {
   return samples[7]
 }
 
-// Times the variants in interleaved rounds (the VM's speed drifts); medians per call.
-function sideBySide (prefix, variants, rounds = 15) {
+// The core's sign_request in a child process (crates/sinch-auth/examples/sign_loop.rs), so
+// the binding overhead is measured against the core in the same interleaved rounds.
+function rustCore (size) {
+  const exe = path.join(__dirname, '../../target/release/examples/sign_loop')
+  if (!fs.existsSync(exe)) return null
+  const child = spawn(exe, [String(size)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  return {
+    async batch (n) {
+      child.stdin.write(`${n}\n`)
+      const { value } = await lines.next()
+      return Number(value)
+    },
+    close () { child.stdin.end() }
+  }
+}
+
+// Times the variants in interleaved rounds (the VM's speed drifts); medians per call. With a
+// rust_core variant it also emits the median of the per-round ratios sinch_auth / rust_core
+// (neighbouring samples share the machine's state).
+async function sideBySide (prefix, variants, rounds = 15) {
   const keys = Object.keys(variants)
+  const time = async (k, n) => {
+    const v = variants[k]
+    if (typeof v !== 'function') return v.batch(n)
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) v()
+    return Number(process.hrtime.bigint() - t)
+  }
   const n = {}
   for (const k of keys) {
     n[k] = 1
-    for (;;) {
-      const t = process.hrtime.bigint()
-      for (let i = 0; i < n[k]; i++) variants[k]()
-      if (Number(process.hrtime.bigint() - t) > 20e6) break
-      n[k] *= 2
-    }
+    while (await time(k, n[k]) < 20e6) n[k] *= 2
   }
   const samples = Object.fromEntries(keys.map((k) => [k, []]))
   for (let r = 0; r < rounds; r++) {
     for (const k of [...keys.slice(r % keys.length), ...keys.slice(0, r % keys.length)]) {
-      const t = process.hrtime.bigint()
-      for (let i = 0; i < n[k]; i++) variants[k]()
-      samples[k].push(Number(process.hrtime.bigint() - t) / n[k])
+      samples[k].push(await time(k, n[k]) / n[k])
     }
   }
-  for (const k of keys) {
-    const s = samples[k].sort((a, b) => a - b)
-    emit(`${prefix}/${k}`, s[Math.floor(s.length / 2)])
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  for (const k of keys) emit(`${prefix}/${k}`, median(samples[k]))
+  if (samples.rust_core) {
+    const ratios = samples.sinch_auth.map((a, i) => a / samples.rust_core[i])
+    console.log(JSON.stringify({ name: `${prefix}/overhead`, ratio: median(ratios) }))
   }
 }
 
@@ -78,7 +103,10 @@ async function main () {
       if (h !== ours.Authorization) throw new Error('@sinch/sdk-client disagrees')
       variants.sdk_client = () => official.generateAuthorizationHeader('POST', text, 'application/json', `x-timestamp:${TS}`, '/calling/v1/callouts', KEY, SECRET)
     }
-    sideBySide(`node/sign_request/${label}`, variants)
+    const core = rustCore(n)
+    if (core) variants.rust_core = core
+    await sideBySide(`node/sign_request/${label}`, variants, 31)
+    if (core) core.close()
   }
 
   const b = body(1024)
@@ -96,7 +124,7 @@ async function main () {
     if (!official.validateWebhookSignature('secret', conv, text)) throw new Error('sdk-client rejects')
     conv2.sdk_client = () => official.validateWebhookSignature('secret', conv, text)
   }
-  sideBySide('node/verify_conversation/1KiB', conv2)
+  await sideBySide('node/verify_conversation/1KiB', conv2)
   const nums = { 'X-Sinch-Signature': crypto.createHmac('sha1', 'secret').update(b).digest('hex') }
   sa.verifyNumbersCallback('secret', nums, b)
   const num2 = {
@@ -104,7 +132,7 @@ async function main () {
     node_crypto: () => baseline.verifyNumbers('secret', nums, text)
   }
   if (official) num2.sdk_client = () => official.validateSignatureHeader('secret', nums, text)
-  sideBySide('node/verify_numbers/1KiB', num2)
+  await sideBySide('node/verify_numbers/1KiB', num2)
 
   const [tokenUrl, projectId, keyId, keySecret] = process.argv.slice(2)
   if (tokenUrl) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import sys
 import timeit
 from pathlib import Path
@@ -22,6 +23,7 @@ except ImportError:  # the official package is installed only for the bench
 
 KEY, SECRET = "669E367E-6BBA-48AB-AF15-266871C28135", "BeIukql3pTKJ8RGL5zo0DA=="
 TS = "2024-01-19T09:19:28.9372196Z"
+SIGN_LOOP = Path(__file__).resolve().parents[2] / "target/release/examples/sign_loop"
 
 
 def per_call_ns(fn, repeat: int = 7) -> float:
@@ -35,9 +37,38 @@ def emit(name: str, ns: float) -> None:
     print(json.dumps({"name": name, "ns": round(ns, 1)}), flush=True)
 
 
+class RustCore:
+    """The core's sign_request in a child process (crates/sinch-auth/examples/sign_loop.rs), so
+    the binding overhead is measured against the core in the same interleaved rounds."""
+
+    def __init__(self, size: int) -> None:
+        self.proc = subprocess.Popen(
+            [str(SIGN_LOOP), str(size)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def timeit(self, n: int) -> float:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline()) / 1e9
+
+    def autorange(self) -> tuple[int, float]:
+        n = 1
+        while (took := self.timeit(n)) < 0.02:
+            n *= 2
+        return n, took
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
 def side_by_side(prefix: str, variants: dict, rounds: int = 15) -> None:
-    """Times the variants in interleaved rounds (the VM's speed drifts), medians per call."""
-    timers = {k: timeit.Timer(f) for k, f in variants.items()}
+    """Times the variants in interleaved rounds (the VM's speed drifts), medians per call.
+    With a `rust_core` variant it also emits the median of the per-round ratios
+    sinch_auth / rust_core (neighbouring samples share the machine's state)."""
+    timers = {k: f if isinstance(f, RustCore) else timeit.Timer(f) for k, f in variants.items()}
     n = {k: max(t.autorange()[0], 1) for k, t in timers.items()}
     samples: dict[str, list[float]] = {k: [] for k in variants}
     keys = list(variants)
@@ -46,6 +77,9 @@ def side_by_side(prefix: str, variants: dict, rounds: int = 15) -> None:
             samples[k].append(timers[k].timeit(n[k]) / n[k] * 1e9)
     for k in keys:
         emit(f"{prefix}/{k}", statistics.median(samples[k]))
+    if "rust_core" in samples:
+        ratios = [a / c for a, c in zip(samples["sinch_auth"], samples["rust_core"])]
+        print(json.dumps({"name": f"{prefix}/overhead", "ratio": statistics.median(ratios)}))
 
 
 def body(n: int) -> bytes:
@@ -61,17 +95,20 @@ def main() -> None:
             KEY, SECRET, "POST", "/calling/v1/callouts", b, "application/json", TS
         )
         assert ours == theirs, (ours, theirs)
-        side_by_side(
-            f"python/sign_request/{label}",
-            {
-                "sinch_auth": lambda b=b: sa.sign_request(
-                    app, "POST", "/calling/v1/callouts", b, "application/json", TS
-                ),
-                "pure_python": lambda b=b: baseline.sign_request(
-                    KEY, SECRET, "POST", "/calling/v1/callouts", b, "application/json", TS
-                ),
-            },
-        )
+        variants: dict = {
+            "sinch_auth": lambda b=b: sa.sign_request(
+                app, "POST", "/calling/v1/callouts", b, "application/json", TS
+            ),
+            "pure_python": lambda b=b: baseline.sign_request(
+                KEY, SECRET, "POST", "/calling/v1/callouts", b, "application/json", TS
+            ),
+        }
+        core = RustCore(n) if SIGN_LOOP.exists() else None
+        if core is not None:
+            variants["rust_core"] = core
+        side_by_side(f"python/sign_request/{label}", variants, rounds=31)
+        if core is not None:
+            core.close()
 
     b = body(1024)
     nonce, ts = "01FJA8B4A7BM43YGWSG9GBV067", "1705655968"

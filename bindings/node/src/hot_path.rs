@@ -230,6 +230,10 @@ impl Texts {
             },
             Part::Heap(v) => v,
         };
+        if bytes.is_ascii() {
+            // SAFETY: ASCII is UTF-8 (the common case, checked word by word).
+            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+        }
         std::str::from_utf8(bytes)
             .map_err(|_| core::Error::config("a field to sign is not valid UTF-8"))
     }

@@ -22,17 +22,22 @@ pub fn body_cow<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
 /// A `str` argument as UTF-8 bytes owned by Python. Under abi3-py39 there is no borrowed
 /// UTF-8 view of a `str`, and pyo3's `&str` arguments encode *and* copy into a Rust
 /// `String`; on the signing hot path (four strings a call) the copy is measurable.
-pub fn utf8<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyBytes>> {
-    match obj.cast::<PyString>() {
-        Ok(s) => s.encode_utf8(),
-        Err(_) => Err(PyTypeError::new_err(format!("{what} must be a str"))),
-    }
-}
+pub struct Utf8<'py>(Bound<'py, PyBytes>);
 
-/// The text of [`utf8`]'s bytes.
-pub fn as_str<'a>(b: &'a Bound<'_, PyBytes>) -> &'a str {
-    // Python's UTF-8 encoder only produces valid UTF-8.
-    std::str::from_utf8(b.as_bytes()).unwrap_or_default()
+impl<'py> Utf8<'py> {
+    pub fn new(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
+        match obj.cast::<PyString>() {
+            Ok(s) => s.encode_utf8().map(Utf8),
+            Err(_) => Err(PyTypeError::new_err(format!("{what} must be a str"))),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // SAFETY: the bytes come from `encode_utf8` (the only constructor), and Python's UTF-8
+        // encoder only produces valid UTF-8 (it raises on lone surrogates instead); pyo3's own
+        // `to_cow` relies on the same.
+        unsafe { std::str::from_utf8_unchecked(self.0.as_bytes()) }
+    }
 }
 
 /// bytes, bytearray, memoryview or str (UTF-8) -> raw bytes.

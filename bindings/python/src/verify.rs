@@ -1,9 +1,7 @@
 //! sign_request and the verify_* functions. Small inputs run with the GIL held (releasing it
 //! costs more than the hashing); bodies over `DETACH_ABOVE` are hashed with it released.
 
-use crate::convert::{
-    as_str, body_cow, header_map, instant, seconds, utf8, Tolerance, DETACH_ABOVE,
-};
+use crate::convert::{body_cow, header_map, instant, seconds, Tolerance, Utf8, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{detached, guarded};
 use pyo3::exceptions::PyTypeError;
@@ -96,19 +94,25 @@ fn sign_request<'py>(
     include_query: bool,
     scheme: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let method = utf8(method, "method")?;
-    let path = utf8(path, "path")?;
-    let content_type = content_type.map(|c| utf8(c, "content_type")).transpose()?;
+    let method = Utf8::new(method, "method")?;
+    let path = Utf8::new(path, "path")?;
+    let content_type = content_type
+        .map(|c| Utf8::new(c, "content_type"))
+        .transpose()?;
     let given_timestamp = timestamp.filter(|t| !t.is_none());
-    let ts = given_timestamp.map(|t| utf8(t, "timestamp")).transpose()?;
+    let ts = given_timestamp
+        .map(|t| Utf8::new(t, "timestamp"))
+        .transpose()?;
     let s = sign(
         py,
         app,
-        as_str(&method),
-        as_str(&path),
+        method.as_str(),
+        path.as_str(),
         body,
-        content_type.as_ref().map_or("application/json", as_str),
-        ts.as_ref().map(as_str),
+        content_type
+            .as_ref()
+            .map_or("application/json", Utf8::as_str),
+        ts.as_ref().map(Utf8::as_str),
         include_query,
         scheme,
     )?;

@@ -197,7 +197,7 @@ fn header_safe(what: &str, v: &str) -> Result<()> {
 /// Signs a Voice or Verification request. Send the returned `Authorization` and
 /// `x-timestamp` headers with exactly the body, path and Content-Type that were signed.
 pub fn sign_request(app: &ApplicationCredentials, req: &SignRequest<'_>) -> Result<SignedRequest> {
-    sign_request_at(app, req, SystemTime::now())
+    sign(app, req, SystemTime::now)
 }
 
 /// [`sign_request`] with an explicit "now" for the generated timestamp.
@@ -205,6 +205,15 @@ pub fn sign_request_at(
     app: &ApplicationCredentials,
     req: &SignRequest<'_>,
     now: SystemTime,
+) -> Result<SignedRequest> {
+    sign(app, req, || now)
+}
+
+/// The clock is read only when a timestamp has to be generated.
+fn sign(
+    app: &ApplicationCredentials,
+    req: &SignRequest<'_>,
+    now: impl FnOnce() -> SystemTime,
 ) -> Result<SignedRequest> {
     let method = checked_method(req.method)?;
     let resource = canonical_resource(req.path, req.include_query)?;
@@ -215,7 +224,7 @@ pub fn sign_request_at(
             header_safe("x-timestamp", t)?;
             t.to_owned()
         }
-        None => format_iso8601(now),
+        None => format_iso8601(now()),
     };
     let content_md5 = content_md5(req.body);
     let string_to_sign = string_to_sign(
