@@ -280,6 +280,13 @@ function verifyMailgunWebhook (signingKey, timestamp, token, signature, { now, t
 }
 
 function panicForTests () { call(() => native.panicForTests()) }
+async function panicForTestsAsync () {
+  try {
+    await native.panicForTestsAsync()
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
 
 module.exports = {
   ...errors,
@@ -304,7 +311,8 @@ module.exports = {
   verifyConversationWebhook,
   verifyNumbersCallback,
   verifyMailgunWebhook,
-  _panicForTests: panicForTests
+  _panicForTests: panicForTests,
+  _panicForTestsAsync: panicForTestsAsync
 }
 delete module.exports.fromNative
 delete module.exports.call

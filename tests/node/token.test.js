@@ -128,8 +128,9 @@ test('printing never shows a secret or a whole token', async () => {
   assert.ok(t.expiresIn > 3500 && t.tokenType === 'bearer' && t.expiresAt instanceof Date)
 })
 
-test('a Rust panic is a thrown SinchAuthError, not a crash', () => {
+test('a Rust panic is a thrown SinchAuthError or a rejected Promise, not a crash', async () => {
   assert.throws(() => sa._panicForTests(), (e) => e instanceof sa.SinchAuthError && e.kind === 'internal')
+  await assert.rejects(sa._panicForTestsAsync(), (e) => e instanceof sa.SinchAuthError && e.kind === 'internal')
 })
 
 test('product routing, diagnose, fromEnv', () => {

@@ -135,3 +135,25 @@ pub fn diagnose(
 pub fn panic_for_tests() -> Result<()> {
     guarded(|| -> core::Result<()> { panic!("panic requested by panicForTests") })
 }
+
+/// Test hook: the same on the libuv pool, where `TokenTask` runs (a rejected Promise).
+#[napi]
+pub fn panic_for_tests_async() -> AsyncTask<PanicTask> {
+    AsyncTask::new(PanicTask)
+}
+
+pub struct PanicTask;
+
+#[napi]
+impl Task for PanicTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<()> {
+        guarded(|| -> core::Result<()> { panic!("panic requested by panicForTestsAsync") })
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,12 +1,11 @@
 //! TokenProvider: `token()` runs on the libuv pool (a Promise), `tokenSync()` blocks.
 
 use crate::credentials::ProjectCredentials;
-use crate::errors::{guarded, panic_error, to_napi};
+use crate::errors::guarded;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use sinch_auth as core;
 use sinch_auth::token::{RefreshPolicy, RetryPolicy};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, UNIX_EPOCH};
 
 #[napi(object)]
@@ -77,10 +76,7 @@ impl Task for TokenTask {
     type JsValue = TokenInfo;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.provider.token_with_freshness())) {
-            Ok(r) => r.map_err(to_napi),
-            Err(p) => Err(panic_error(p)),
-        }
+        guarded(|| self.provider.token_with_freshness())
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
