@@ -317,59 +317,87 @@ fn serve_prints_export_lines_serves_and_stops_with_stdin() {
     assert!(status.success());
 }
 
-#[test]
-fn serve_sends_a_signed_webhook_that_the_library_accepts() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hooks/voice", listener.local_addr().unwrap());
-    let receiver = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-            .unwrap();
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 4096];
-        loop {
-            let n = s.read(&mut chunk).unwrap();
-            buf.extend_from_slice(&chunk[..n]);
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&buf[..i]).to_string();
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap())
-                    })
-                    .unwrap();
-                while buf.len() < i + 4 + len {
-                    let n = s.read(&mut chunk).unwrap();
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .unwrap();
-                return (head, buf[i + 4..i + 4 + len].to_vec());
-            }
+/// Accepts one HTTP request on `listener`, answers 200, returns its headers and raw body.
+fn receive_one(listener: std::net::TcpListener) -> (sinch_auth::Headers, Vec<u8>) {
+    let (mut s, _) = listener.accept().unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        let n = s.read(&mut chunk).unwrap();
+        assert!(n > 0, "the sender closed before the headers ended");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
         }
-    });
-    let (code, o, _) = out(cmd().args(["serve", "--send-webhook", "voice", "--to", &url]));
-    assert_eq!(code, 0, "{o}");
-    let (head, body) = receiver.join().unwrap();
-    let keys = TestKeys::default();
-    let app = sinch_auth::ApplicationCredentials::new(keys.app_key, keys.app_secret).unwrap();
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).to_string();
     let headers = sinch_auth::Headers::from_pairs(
         head.lines()
             .skip(1)
             .filter_map(|l| l.split_once(':'))
             .map(|(n, v)| (n.to_owned(), v.trim().to_owned())),
     );
-    sinch_auth::verify_application_callback(
-        &app,
-        "POST",
-        "/hooks/voice",
-        &headers,
-        &body,
-        &Default::default(),
-    )
-    .unwrap();
+    let len: usize = std::str::from_utf8(headers.one("content-length").unwrap())
+        .unwrap()
+        .parse()
+        .unwrap();
+    while buf.len() < end + 4 + len {
+        let n = s.read(&mut chunk).unwrap();
+        assert!(n > 0, "the sender closed before the body ended");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    (headers, buf[end + 4..end + 4 + len].to_vec())
+}
+
+#[test]
+fn serve_sends_signed_webhooks_of_every_kind_that_the_library_accepts() {
+    let keys = TestKeys::default();
+    let app =
+        sinch_auth::ApplicationCredentials::new(keys.app_key.as_str(), keys.app_secret.as_str())
+            .unwrap();
+    let opts = sinch_auth::webhook::VerifyOptions::default();
+    for kind in ["voice", "verification", "conversation", "sms", "numbers"] {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let path = format!("/hooks/{kind}");
+        let url = format!("http://{}{path}", listener.local_addr().unwrap());
+        let receiver = std::thread::spawn(move || receive_one(listener));
+        let (code, o, e) = out(cmd().args(["serve", "--send-webhook", kind, "--to", &url]));
+        assert_eq!(code, 0, "{kind}: {o}{e}");
+        let (headers, body) = receiver.join().unwrap();
+        let verified = match kind {
+            "voice" | "verification" => {
+                sinch_auth::verify_application_callback(&app, "POST", &path, &headers, &body, &opts)
+            }
+            "conversation" | "sms" => sinch_auth::verify_conversation_webhook(
+                &keys.webhook_secret,
+                &headers,
+                &body,
+                &opts,
+            ),
+            _ => sinch_auth::verify_numbers_callback(&keys.webhook_secret, &headers, &body),
+        };
+        verified.unwrap_or_else(|e| panic!("{kind}: {e}"));
+        // And a byte changed in transit is caught.
+        let mut tampered = body.clone();
+        tampered[0] ^= 1;
+        let rejected = match kind {
+            "voice" | "verification" => sinch_auth::verify_application_callback(
+                &app, "POST", &path, &headers, &tampered, &opts,
+            ),
+            "conversation" | "sms" => sinch_auth::verify_conversation_webhook(
+                &keys.webhook_secret,
+                &headers,
+                &tampered,
+                &opts,
+            ),
+            _ => sinch_auth::verify_numbers_callback(&keys.webhook_secret, &headers, &tampered),
+        };
+        assert!(rejected.is_err(), "{kind}: a tampered body passed");
+    }
 }
 
 #[test]
