@@ -23,8 +23,8 @@ $(PY): tests/python/requirements.txt
 test-python: $(PY)
 	cargo build --quiet -p sinch-auth-cli
 	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --quiet
-	$(VENV)/bin/ruff check python tests/python bench
-	$(VENV)/bin/ruff format --check python tests/python bench
+	$(VENV)/bin/ruff check python tests/python bench fuzz/seeds
+	$(VENV)/bin/ruff format --check python tests/python bench fuzz/seeds
 	$(VENV)/bin/mypy --strict tests/python/typing_example.py
 	$(PY) -m mypy.stubtest sinch_auth._native
 	$(PY) -m pytest -q tests/python
