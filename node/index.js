@@ -47,11 +47,11 @@ class ProjectCredentials {
 
 // Lets fromEnv() hand a native object to the constructor; not exported, so not forgeable.
 const ADOPT = Symbol('adopt')
-let signingHandle
+let handleIn
 
 class ApplicationCredentials {
-  // The native object's registry handle, for signAuthorization (a number crosses napi far
-  // more cheaply than a class instance).
+  // The native object's registry handle: the native functions that sign or verify take it
+  // (a number crosses napi far more cheaply than a class instance).
   #handle = 0
 
   constructor (options = {}, adopted = undefined) {
@@ -63,7 +63,7 @@ class ApplicationCredentials {
   }
 
   static {
-    signingHandle = (app) => (typeof app === 'object' && app !== null && #handle in app) ? app.#handle : 0
+    handleIn = (app) => (typeof app === 'object' && app !== null && #handle in app) ? app.#handle : 0
   }
 
   /** SINCH_APP_KEY, SINCH_APP_SECRET. */
@@ -224,9 +224,15 @@ function diagnose (product, status, headers, body, baseUrl) {
   return call(() => native.diagnose(str('product', product), status, flattenHeaders(headers), toBuffer(body), baseUrl ?? undefined))
 }
 
+function handleOf (app) {
+  const handle = handleIn(app)
+  if (handle === 0) throw new ConfigError('expected ApplicationCredentials')
+  return handle
+}
+
 /** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
 function signRequestDetails (app, { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = {}) {
-  const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')
+  const a = handleOf(app)
   return call(() => native.signRequest(a, str('method', method), str('path', path), toBuffer(body),
     str('contentType', contentType), timestamp ?? undefined, Boolean(includeQuery), str('scheme', scheme)))
 }
@@ -235,8 +241,7 @@ function signRequestDetails (app, { method, path, body, contentType = 'applicati
  *  Written for speed (it is the hot path): plain type checks, and a numeric handle instead
  *  of the credentials object across napi. */
 function signRequest (app, request) {
-  const handle = signingHandle(app)
-  if (handle === 0) throw new ConfigError('expected ApplicationCredentials')
+  const handle = handleOf(app)
   const { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = request || {}
   // The Node SDK's x-timestamp format: ISO-8601 UTC with milliseconds.
   const ts = timestamp === undefined || timestamp === null ? new Date().toISOString() : timestamp
@@ -256,7 +261,7 @@ function signRequest (app, request) {
 }
 
 function verifyApplicationCallback (app, method, path, headers, body, { now, tolerance } = {}) {
-  const a = nativeOf(app, ApplicationCredentials, 'ApplicationCredentials')
+  const a = handleOf(app)
   call(() => native.verifyApplicationCallback(a, str('method', method), str('path', path),
     flattenHeaders(headers), toBuffer(body), toSeconds(now), toTolerance(tolerance)))
 }

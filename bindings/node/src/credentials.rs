@@ -70,7 +70,7 @@ impl ApplicationCredentials {
     pub fn from_env() -> Result<Self> {
         guarded(core::ApplicationCredentials::from_env).map(Self::registered)
     }
-    /// For `signAuthorization` (see `app_handles`).
+    /// What the signing and verifying functions take (see `app_handles`).
     #[napi(getter)]
     pub fn handle(&self) -> u32 {
         self.handle

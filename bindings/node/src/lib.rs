@@ -109,7 +109,7 @@ pub fn diagnose(
     product: String,
     status: u32,
     headers: Vec<String>,
-    body: Buffer,
+    body: BufferSlice,
     base_url: Option<String>,
 ) -> Result<Diagnosis> {
     guarded(|| {

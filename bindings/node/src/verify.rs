@@ -1,6 +1,6 @@
 //! signRequest and the verify functions (synchronous: pure CPU).
 
-use crate::credentials::ApplicationCredentials;
+use crate::app_handles;
 use crate::errors::guarded;
 use crate::pairs;
 use napi::bindgen_prelude::*;
@@ -21,10 +21,10 @@ pub struct SignedRequest {
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_request(
-    app: &ApplicationCredentials,
+    app: u32,
     method: String,
     path: String,
-    body: Buffer,
+    body: BufferSlice,
     content_type: String,
     timestamp: Option<String>,
     include_query: bool,
@@ -48,7 +48,7 @@ pub fn sign_request(
         if let Some(t) = &timestamp {
             req = req.timestamp(t);
         }
-        let s = core::sign_request(&app.inner, &req)?;
+        let s = app_handles::with(app, |a| core::sign_request(a, &req))?;
         Ok(SignedRequest {
             authorization: s.authorization,
             x_timestamp: s.timestamp,
@@ -88,23 +88,19 @@ fn options(now: Option<f64>, tolerance: Option<f64>) -> core::Result<VerifyOptio
 
 #[napi]
 pub fn verify_application_callback(
-    app: &ApplicationCredentials,
+    app: u32,
     method: String,
     path: String,
     headers_flat: Vec<String>,
-    body: Buffer,
+    body: BufferSlice,
     now: Option<f64>,
     tolerance: Option<f64>,
 ) -> Result<()> {
     guarded(|| {
-        core::verify_application_callback(
-            &app.inner,
-            &method,
-            &path,
-            &headers(&headers_flat),
-            &body,
-            &options(now, tolerance)?,
-        )
+        let (headers, options) = (headers(&headers_flat), options(now, tolerance)?);
+        app_handles::with(app, |a| {
+            core::verify_application_callback(a, &method, &path, &headers, &body, &options)
+        })
     })
 }
 
@@ -112,7 +108,7 @@ pub fn verify_application_callback(
 pub fn verify_conversation_webhook(
     secret: String,
     headers_flat: Vec<String>,
-    body: Buffer,
+    body: BufferSlice,
     now: Option<f64>,
     tolerance: Option<f64>,
 ) -> Result<()> {
@@ -130,7 +126,7 @@ pub fn verify_conversation_webhook(
 pub fn verify_numbers_callback(
     secret: String,
     headers_flat: Vec<String>,
-    body: Buffer,
+    body: BufferSlice,
 ) -> Result<()> {
     guarded(|| core::verify_numbers_callback(&secret, &headers(&headers_flat), &body))
 }
