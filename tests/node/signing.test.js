@@ -32,6 +32,11 @@ test('fields longer than the stack buffer, and non-ASCII ones', () => {
   }
   agree({ method: 'PUT', path: '/p', body: '', contentType: 'x'.repeat(3000), timestamp: 'T'.repeat(2000) })
   agree({ method: 'GET', path: '/p', scheme: 'service', timestamp: TS })
+  const unusual = new sa.ApplicationCredentials({ appKey: 'clé-ключ', appSecret: 'YQ==' })
+  const req = { method: 'POST', path: '/p', body: 'x', timestamp: TS }
+  const fast = sa.signRequest(unusual, req).Authorization
+  assert.equal(fast, sa.signRequestDetails(unusual, req).authorization)
+  assert.ok(fast.startsWith('Application clé-ключ:'), fast)
 })
 
 test('bad fields are config errors, never a crash', () => {

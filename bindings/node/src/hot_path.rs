@@ -4,7 +4,8 @@
 //! with a length query plus a zeroed heap buffer on every call; measured here that was ~200 ns
 //! of a ~1 µs budget. This callback reads the four fields into one stack buffer, borrows the
 //! body bytes for the duration of the call, and returns a Latin-1 string (the header is
-//! ASCII). It translates only: the signing is `sinch_auth::sign_request`.
+//! ASCII unless the application key is not). It translates only: the signing is
+//! `sinch_auth::sign_request`.
 
 use crate::app_handles;
 use crate::errors::{message_for, panic_message};
@@ -100,13 +101,16 @@ unsafe extern "C" fn sign_authorization(
     let message = match signed {
         Ok(Ok(authorization)) => {
             let mut out = ptr::null_mut();
-            let status = unsafe {
-                sys::napi_create_string_latin1(
-                    env,
-                    authorization.as_ptr() as *const c_char,
-                    authorization.len() as isize,
-                    &mut out,
-                )
+            let (at, n) = (
+                authorization.as_ptr() as *const c_char,
+                authorization.len() as isize,
+            );
+            // Latin-1 is a plain copy for V8; only an application key with non-ASCII
+            // characters needs the UTF-8 decoder.
+            let status = if authorization.is_ascii() {
+                unsafe { sys::napi_create_string_latin1(env, at, n, &mut out) }
+            } else {
+                unsafe { sys::napi_create_string_utf8(env, at, n, &mut out) }
             };
             if status == sys::Status::napi_ok {
                 return out;
