@@ -89,8 +89,9 @@ impl LocalServer {
         self.shared.counters.snapshot()
     }
 
+    /// Zeroes the counters once the requests in flight are answered (up to half a second).
     pub fn reset_counters(&self) {
-        self.shared.reset_counters();
+        self.shared.reset_counters(0);
     }
 
     /// Queues a fault for the next token request (faults are used in order, one each).
@@ -193,6 +194,7 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
             }
         };
         let close = req.wants_close();
+        let _in_flight = shared.request_started();
         match routes::handle(&shared, &req) {
             routes::Outcome::Respond(resp) => {
                 if resp.write_to(&mut writer, close).is_err() || close {

@@ -337,7 +337,7 @@ fn admin(s: &Shared, req: &Request) -> Response {
             Response::json(200, &json!({"expired": s.tokens.expire_all()}))
         }
         ("POST", "/_admin/reset") => {
-            s.reset_counters();
+            s.reset_counters(1);
             s.clear_faults();
             s.set_rate_limit(s.config.rate_limit);
             s.set_lifetime(s.config.token_lifetime);

@@ -4,7 +4,7 @@ use crate::faults::Fault;
 use crate::tokens::TokenStore;
 use serde_json::json;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -119,6 +119,8 @@ pub(crate) struct Shared {
     pub tokens: TokenStore,
     /// Bumped by every reset, so a request that outlives one can tell.
     epoch: AtomicU64,
+    /// Requests being handled right now.
+    in_flight: AtomicUsize,
     faults: Mutex<VecDeque<Fault>>,
     lifetime_ms: AtomicU64,
     rate_limit: AtomicBool,
@@ -139,6 +141,7 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             tokens: TokenStore::default(),
             epoch: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
             faults: Mutex::new(VecDeque::new()),
             bucket: Mutex::new(Bucket {
                 tokens: 30.0,
@@ -151,10 +154,23 @@ impl Shared {
         self.epoch.load(Ordering::SeqCst)
     }
 
-    /// Zeroes the counters and starts a new epoch.
-    pub fn reset_counters(&self) {
+    /// Zeroes the counters and starts a new epoch, after letting the requests in flight (but
+    /// `own`, the caller's) finish for up to half a second: a request still being answered
+    /// from the previous test (a background refresh, say) must not land in the next tally.
+    /// Slower ones (injected delays) are dropped by their epoch check instead.
+    pub fn reset_counters(&self, own: usize) {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while self.in_flight.load(Ordering::SeqCst) > own && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.counters.reset();
+    }
+
+    /// Counts a request as in flight until the guard is dropped.
+    pub fn request_started(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(&self.in_flight)
     }
 
     pub fn push_fault(&self, f: Fault) {
@@ -202,5 +218,13 @@ impl Shared {
         } else {
             false
         }
+    }
+}
+
+pub(crate) struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -1,4 +1,4 @@
-//! A reset is a clean slate: a slow request that straddles it must not land in the new tally.
+//! A reset is a clean slate: a request that straddles it must not land in the new tally.
 
 use sinch_auth_server::{Fault, LocalServer};
 use std::io::{Read, Write};
@@ -33,23 +33,44 @@ fn read_all(mut s: TcpStream) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-#[test]
-fn a_slow_request_that_outlives_a_reset_is_dropped_uncounted() {
-    let server = LocalServer::start_default().unwrap();
-    server.push_fault(Fault::Slow(Duration::from_millis(400)));
-    let abandoned = token_request(&server);
-    // Let the server take the request (and its fault) before the reset.
+fn wait_until_taken(server: &LocalServer) {
     let start = Instant::now();
     while server.counters().faults_played == 0 {
         assert!(start.elapsed() < Duration::from_secs(5));
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+#[test]
+fn a_slow_request_that_outlives_a_reset_is_dropped_uncounted() {
+    let server = LocalServer::start_default().unwrap();
+    // Longer than a reset waits for requests in flight (half a second).
+    server.push_fault(Fault::Slow(Duration::from_millis(1500)));
+    let abandoned = token_request(&server);
+    wait_until_taken(&server);
     server.reset_counters();
     let reply = read_all(abandoned);
     assert!(
         reply.is_empty(),
         "expected a dropped connection, got {reply:?}"
     );
+    assert_eq!(server.counters().tokens_issued, 0);
+}
+
+#[test]
+fn a_reset_lets_a_request_in_flight_finish_first() {
+    let server = LocalServer::start_default().unwrap();
+    server.push_fault(Fault::Slow(Duration::from_millis(200)));
+    let in_flight = token_request(&server);
+    wait_until_taken(&server);
+    let start = Instant::now();
+    server.reset_counters();
+    assert!(
+        start.elapsed() >= Duration::from_millis(100),
+        "the reset did not wait"
+    );
+    assert!(read_all(in_flight).starts_with("HTTP/1.1 200"));
+    // Answered before the reset, so it is not in the new tally.
     assert_eq!(server.counters().tokens_issued, 0);
 }
 
