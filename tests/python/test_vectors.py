@@ -56,10 +56,19 @@ def test_application_signing(c: dict[str, Any]) -> None:
     assert got["string_to_sign"] == e["string_to_sign"]
     assert got["authorization"] == e["authorization"]
     assert got["authorization"].endswith(":" + e["signature"])
-    headers = sa.sign_request(
-        app, c["method"], c["path"], c["body"], c["content_type"], c["timestamp"]
+    want = {"Authorization": e["authorization"], "x-timestamp": e["x_timestamp"]}
+    # Positional with a bytes body takes the native fast path; keywords take the general one.
+    fast = sa.sign_request(app, c["method"], c["path"], body(c), c["content_type"], c["timestamp"])
+    general = sa.sign_request(
+        app,
+        method=c["method"],
+        path=c["path"],
+        body=c["body"],
+        content_type=c["content_type"],
+        timestamp=c["timestamp"],
     )
-    assert headers == {"Authorization": e["authorization"], "x-timestamp": e["x_timestamp"]}
+    assert fast == want
+    assert general == want
 
 
 def test_sign_request_argument_forms() -> None:
@@ -90,6 +99,63 @@ def test_sign_request_argument_forms() -> None:
         sa.sign_request(app, "POST", "/\udc80")
     with pytest.raises(sa.ConfigError):
         sa.sign_request(app, "POST", "/p", timestamp="t\r\nx: y")
+
+
+class Text(str):
+    pass
+
+
+class Raw(bytes):
+    pass
+
+
+def test_sign_request_fast_and_general_paths_agree() -> None:
+    """The common call shape (positional, str fields, bytes or None body up to 16 KiB) is
+    signed by a native fast path; every other shape by the general function. Same answers."""
+    app = sa.ApplicationCredentials("k", "bXkta2V5LXNlY3JldA==")
+    ts = "2024-01-19T09:19:28.937Z"
+    for body_ in [b"", b"{}", b"x" * 16384, b"x" * 16385, "é".encode() * 700]:
+        for ct in [None, "application/json", "text/plain; charset=utf-8", ""]:
+            fast = sa.sign_request(app, "PUT", "/v1/ü?q=1", body_, ct, ts)
+            general = sa.sign_request(
+                app, "PUT", "/v1/ü?q=1", body=bytearray(body_), content_type=ct, timestamp=ts
+            )
+            details = sa.sign_request_details(
+                app, "PUT", "/v1/ü?q=1", body_, "application/json" if ct is None else ct, ts
+            )
+            assert fast == general == {"Authorization": details["authorization"], "x-timestamp": ts}
+    want = sa.sign_request(app, "POST", "/p", b"{}", "application/json", ts)
+    assert (
+        sa.sign_request(
+            app, Text("POST"), Text("/p"), Raw(b"{}"), Text("application/json"), Text(ts)
+        )
+        == want
+    )
+    assert sa.sign_request(app, "POST", "/p", None, None, ts) != want  # no body: another MD5
+    assert (
+        sa.sign_request(app, "POST", "/p", b"{}", "application/json", ts, include_query=False)
+        == want
+    )
+    service = sa.sign_request(app, "POST", "/p", b"{}", "application/json", ts, scheme="service")
+    assert service["Authorization"].startswith("service k:")
+    # Errors are the same classes on both paths.
+    for call in [
+        lambda: sa.sign_request(object(), "POST", "/p"),  # type: ignore[arg-type]
+        lambda: sa.sign_request(app, "POST", "/p", b"", None, None, None),  # type: ignore[call-arg]
+        lambda: sa.sign_request(app, "POST"),  # type: ignore[call-arg]
+        lambda: sa.sign_request(app, "POST", "/p", 1),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(TypeError):
+            call()
+    for fast_or_general in [
+        lambda: sa.sign_request(app, "PO ST", "/p", b"", None, ts),
+        lambda: sa.sign_request(app, method="PO ST", path="/p", timestamp=ts),
+    ]:
+        with pytest.raises(sa.ConfigError) as raised:
+            fast_or_general()
+        assert raised.value.kind == "config"
+    with pytest.raises(UnicodeEncodeError):
+        sa.sign_request(app, "POST", "/p", b"", None, "\udc80")
 
 
 PRIMITIVES = load_vectors("signing_primitives.json")

@@ -4,6 +4,7 @@
 mod convert;
 mod credentials;
 mod errors;
+mod hot_path;
 mod token;
 mod verify;
 

@@ -75,8 +75,8 @@ fn sign(
 }
 
 /// The two headers of an application-signed request: {"Authorization": …, "x-timestamp": …}.
-/// The hot path: strings are read without a Rust copy, and a given timestamp goes back as
-/// the same object.
+/// Every call shape; the common one takes `hot_path` instead. Strings are read without a Rust
+/// copy, and a given timestamp goes back as the same object.
 #[pyfunction]
 #[pyo3(
     signature = (app, method, path, body=None, content_type=None, timestamp=None, *, include_query=false, scheme="application"),
@@ -280,7 +280,7 @@ fn verify_mailgun_webhook(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    crate::hot_path::register(m, wrap_pyfunction!(sign_request, m)?.into_any())?;
     m.add_function(wrap_pyfunction!(sign_request_details, m)?)?;
     m.add_function(wrap_pyfunction!(verify_application_callback, m)?)?;
     m.add_function(wrap_pyfunction!(verify_conversation_webhook, m)?)?;
