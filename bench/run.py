@@ -107,7 +107,9 @@ def criterion() -> dict[str, float]:
     return out
 
 
-def footprint() -> list[tuple[str, float, float]]:
+def footprint() -> list[tuple[str, float, float, float | None, float | None]]:
+    """Start-up time and peak RSS of each command, run in interleaved rounds (this VM's speed
+    drifts); "over bare" is the median of per-round differences from the bare interpreter."""
     print("footprint…", file=sys.stderr)
     node_dir = ROOT / "bench/node"
     cases = [
@@ -126,10 +128,10 @@ def footprint() -> list[tuple[str, float, float]]:
             node_dir,
         ),
     ]
-    rows = []
-    for name, cmd, cwd in cases:
-        times, rss = [], []
-        for _ in range(15):
+    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    rss: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    for _ in range(15):
+        for name, cmd, cwd in cases:
             t = time.perf_counter()
             r = subprocess.run(
                 ["/usr/bin/time", "-f", "%M", *map(str, cmd)],
@@ -137,9 +139,18 @@ def footprint() -> list[tuple[str, float, float]]:
                 capture_output=True,
                 text=True,
             )
-            times.append((time.perf_counter() - t) * 1000)
-            rss.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
-        rows.append((name, statistics.median(times), statistics.median(rss)))
+            times[name].append((time.perf_counter() - t) * 1000)
+            rss[name].append(int(r.stderr.strip().splitlines()[-1]) / 1024)
+    rows = []
+    for name, _, _ in cases:
+        bare = "python (bare)" if name.startswith("python") else "node (bare)"
+        extra_ms = extra_mb = None
+        if name != bare:
+            extra_ms = statistics.median(a - b for a, b in zip(times[name], times[bare]))
+            extra_mb = statistics.median(a - b for a, b in zip(rss[name], rss[bare]))
+        rows.append(
+            (name, statistics.median(times[name]), statistics.median(rss[name]), extra_ms, extra_mb)
+        )
     return rows
 
 
@@ -373,15 +384,13 @@ def main() -> None:
         lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",
-        "## Footprint (start-up wall time and peak RSS, median of 15)",
+        "## Footprint (start-up wall time and peak RSS, median of 15 interleaved rounds)",
         "",
         "| command | time | peak RSS | over bare |",
         "|---|---|---|---|",
     ]
-    bare = {"python": fp[0], "node": fp[3]}
-    for name, ms, mb in fp:
-        b = bare["python" if name.startswith("python") else "node"]
-        extra = "" if "bare" in name else f"+{ms - b[1]:.1f} ms, +{mb - b[2]:.1f} MB"
+    for name, ms, mb, extra_ms, extra_mb in fp:
+        extra = "" if extra_ms is None else f"{extra_ms:+.1f} ms, {extra_mb:+.1f} MB"
         lines.append(f"| `{name}` | {ms:.1f} ms | {mb:.1f} MB | {extra} |")
     lines += [
         "",
