@@ -11,32 +11,23 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// more than the work. Larger ones are hashed with the GIL released.
 pub const DETACH_ABOVE: usize = 16 * 1024;
 
-/// The body's bytes, borrowed when it is `bytes` (no copy), copied otherwise.
+/// The body's bytes, borrowed when it is `bytes` or `str` (no copy), copied otherwise.
 pub fn body_cow<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(Cow::Borrowed(b.as_bytes()));
     }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Cow::Borrowed(borrowed_utf8(s)?.as_bytes()));
+    }
     body_bytes(obj).map(Cow::Owned)
 }
 
-/// A `str` argument as UTF-8 bytes owned by Python. Under abi3-py39 there is no borrowed
-/// UTF-8 view of a `str`, and pyo3's `&str` arguments encode *and* copy into a Rust
-/// `String`; on the signing hot path (four strings a call) the copy is measurable.
-pub struct Utf8<'py>(Bound<'py, PyBytes>);
-
-impl<'py> Utf8<'py> {
-    pub fn new(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
-        match obj.cast::<PyString>() {
-            Ok(s) => s.encode_utf8().map(Utf8),
-            Err(_) => Err(PyTypeError::new_err(format!("{what} must be a str"))),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        // SAFETY: the bytes come from `encode_utf8` (the only constructor), and Python's UTF-8
-        // encoder only produces valid UTF-8 (it raises on lone surrogates instead); pyo3's own
-        // `to_cow` relies on the same.
-        unsafe { std::str::from_utf8_unchecked(self.0.as_bytes()) }
+/// A `str` argument's text, borrowed (see [`borrowed_utf8`]); a `TypeError` naming it
+/// otherwise.
+pub fn str_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<&'a str> {
+    match obj.cast::<PyString>() {
+        Ok(s) => borrowed_utf8(s),
+        Err(_) => Err(PyTypeError::new_err(format!("{what} must be a str"))),
     }
 }
 
@@ -46,7 +37,7 @@ pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         return Ok(b.as_bytes().to_vec());
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(s.to_cow()?.as_bytes().to_vec());
+        return Ok(borrowed_utf8(s)?.as_bytes().to_vec());
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
         return Ok(b.to_vec());
@@ -62,24 +53,59 @@ pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     ))
 }
 
-fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+// Public CPython API with this signature since 3.3, and in the stable ABI (unchanged) since
+// 3.10; the abi3-py39 module uses it on 3.9 too (see `hot_path`).
+extern "C" {
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::ffi::c_char;
+}
+
+/// A `str`'s UTF-8, borrowed from the object (CPython caches it there): no copy, no `bytes`.
+/// Errors for a `str` that cannot be encoded (lone surrogates).
+pub fn borrowed_utf8<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
+    // SAFETY: `s` is a live `str`, and `'a` borrows it.
+    unsafe { utf8_of(s.as_ptr()) }.ok_or_else(|| PyErr::fetch(s.py()))
+}
+
+/// [`borrowed_utf8`] on a raw object; `None` with the Python error set when it cannot be
+/// encoded.
+///
+/// # Safety
+/// `obj` must be a live `str`, and outlive `'a`.
+pub unsafe fn utf8_of<'a>(obj: *mut pyo3::ffi::PyObject) -> Option<&'a str> {
+    let mut len: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: as documented; the buffer lives as long as the object.
+    unsafe {
+        let p = PyUnicode_AsUTF8AndSize(obj, &mut len);
+        if p.is_null() {
+            return None;
+        }
+        let bytes = std::slice::from_raw_parts(p.cast::<u8>(), len as usize);
+        // CPython's UTF-8 of a str is valid UTF-8 (it raises on lone surrogates instead).
+        Some(std::str::from_utf8_unchecked(bytes))
+    }
+}
+
+fn text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(s.to_cow()?.into_owned());
+        return borrowed_utf8(s).map(Cow::Borrowed);
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(String::from_utf8_lossy(b.as_bytes()).into_owned());
+        return Ok(String::from_utf8_lossy(b.as_bytes()));
     }
     Err(PyTypeError::new_err(
         "header names and values must be str or bytes",
     ))
 }
 
-fn value_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+fn value_bytes<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(s.to_cow()?.as_bytes().to_vec());
+        return borrowed_utf8(s).map(str::as_bytes);
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
+        return Ok(b.as_bytes());
     }
     Err(PyTypeError::new_err(
         "header names and values must be str or bytes",
@@ -90,16 +116,16 @@ fn value_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 /// value may be a list of values.
 fn for_each_header(
     obj: &Bound<'_, PyAny>,
-    mut f: impl FnMut(String, &Bound<'_, PyAny>) -> PyResult<()>,
+    mut f: impl FnMut(&str, &Bound<'_, PyAny>) -> PyResult<()>,
 ) -> PyResult<()> {
     if let Ok(d) = obj.cast::<PyDict>() {
         for (name, value) in d.iter() {
             let name = text(&name)?;
             if value.cast::<PyString>().is_ok() || value.cast::<PyBytes>().is_ok() {
-                f(name, &value)?;
+                f(&name, &value)?;
             } else {
                 for v in value.try_iter()? {
-                    f(name.clone(), &v?)?;
+                    f(&name, &v?)?;
                 }
             }
         }
@@ -119,12 +145,12 @@ fn for_each_header(
         if value.cast::<PyString>().is_err() && value.cast::<PyBytes>().is_err() {
             if let Ok(values) = value.try_iter() {
                 for v in values {
-                    f(name.clone(), &v?)?;
+                    f(&name, &v?)?;
                 }
                 continue;
             }
         }
-        f(name, &value)?;
+        f(&name, &value)?;
     }
     Ok(())
 }
@@ -155,7 +181,7 @@ pub fn header_map(obj: &Bound<'_, PyAny>) -> PyResult<Headers> {
 pub fn header_pairs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for_each_header(obj, |n, v| {
-        out.push((n, text(v)?));
+        out.push((n.to_owned(), text(v)?.into_owned()));
         Ok(())
     })?;
     Ok(out)

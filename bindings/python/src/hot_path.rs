@@ -9,11 +9,11 @@
 //! in `sinch_auth::sign_request`, so the results are the same.
 //!
 //! The two things used beyond the 3.9 stable ABI, `METH_FASTCALL | METH_KEYWORDS` and
-//! `PyUnicode_AsUTF8AndSize`, are public CPython API with these exact signatures since 3.7 and
-//! 3.3 and entered the stable ABI unchanged in 3.10, so the abi3 module still loads and runs
-//! on 3.9.
+//! `PyUnicode_AsUTF8AndSize` (`convert::utf8_of`), are public CPython API with these exact
+//! signatures since 3.7 and 3.3 and entered the stable ABI unchanged in 3.10, so the abi3
+//! module still loads and runs on 3.9.
 
-use crate::convert::DETACH_ABOVE;
+use crate::convert::{utf8_of, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{panic_to_py_err, to_py_err};
 use pyo3::ffi;
@@ -21,17 +21,10 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use sinch_auth as core;
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-// SAFETY of both: see the module comment; CPython exports them on every version we load on.
-extern "C" {
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut ffi::PyObject,
-        size: *mut ffi::Py_ssize_t,
-    ) -> *const c_char;
-}
 const METH_FASTCALL: c_int = 0x0080;
 
 const DOC: &std::ffi::CStr = c"sign_request(app, method, path, body=None, content_type='application/json', timestamp=None, *, include_query=False, scheme='application')\n--\n\nThe two headers of an application-signed request: {\"Authorization\": ..., \"x-timestamp\": ...}.";
@@ -178,23 +171,19 @@ fn headers<'py>(
     Ok(d.into_any())
 }
 
-/// A `str` argument's UTF-8, borrowed from the object (CPython caches it there); None for
-/// anything else, and for a `str` that cannot be encoded (the general path raises for it).
+/// A `str` argument's UTF-8, borrowed from the object; None for anything else, and for a
+/// `str` that cannot be encoded (the general path raises for it).
 unsafe fn utf8<'a>(obj: *mut ffi::PyObject) -> Option<&'a str> {
-    // SAFETY: `obj` is a live object; for a `str` the returned buffer lives as long as it does.
+    // SAFETY: `obj` is a live argument of this call, which outlives `'a`.
     unsafe {
         if ffi::PyUnicode_Check(obj) == 0 {
             return None;
         }
-        let mut len: ffi::Py_ssize_t = 0;
-        let p = PyUnicode_AsUTF8AndSize(obj, &mut len);
-        if p.is_null() {
+        let text = utf8_of(obj);
+        if text.is_none() {
             ffi::PyErr_Clear();
-            return None;
         }
-        let bytes = std::slice::from_raw_parts(p as *const u8, len as usize);
-        // CPython's UTF-8 of a str is valid UTF-8 (it raises on lone surrogates instead).
-        Some(std::str::from_utf8_unchecked(bytes))
+        text
     }
 }
 

@@ -1,7 +1,7 @@
 //! sign_request and the verify_* functions. Small inputs run with the GIL held (releasing it
 //! costs more than the hashing); bodies over `DETACH_ABOVE` are hashed with it released.
 
-use crate::convert::{body_cow, header_map, instant, seconds, Tolerance, Utf8, DETACH_ABOVE};
+use crate::convert::{body_cow, header_map, instant, seconds, str_arg, Tolerance, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{detached, guarded};
 use pyo3::exceptions::PyTypeError;
@@ -94,25 +94,23 @@ fn sign_request<'py>(
     include_query: bool,
     scheme: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let method = Utf8::new(method, "method")?;
-    let path = Utf8::new(path, "path")?;
+    let method = str_arg(method, "method")?;
+    let path = str_arg(path, "path")?;
     let content_type = content_type
-        .map(|c| Utf8::new(c, "content_type"))
+        .map(|c| str_arg(c, "content_type"))
         .transpose()?;
     let given_timestamp = timestamp.filter(|t| !t.is_none());
     let ts = given_timestamp
-        .map(|t| Utf8::new(t, "timestamp"))
+        .map(|t| str_arg(t, "timestamp"))
         .transpose()?;
     let s = sign(
         py,
         app,
-        method.as_str(),
-        path.as_str(),
+        method,
+        path,
         body,
-        content_type
-            .as_ref()
-            .map_or("application/json", Utf8::as_str),
-        ts.as_ref().map(Utf8::as_str),
+        content_type.unwrap_or("application/json"),
+        ts,
         include_query,
         scheme,
     )?;

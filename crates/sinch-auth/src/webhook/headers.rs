@@ -36,11 +36,14 @@ impl Headers {
         ));
     }
 
-    pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        let name = name.to_ascii_lowercase();
+    pub fn get_all<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + 'n
+    where
+        'a: 'n,
+    {
+        // Stored names are lowercase; comparing without case spares lowercasing `name`.
         self.entries
             .iter()
-            .filter(move |(n, _)| *n == name)
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_slice())
     }
 
@@ -71,11 +74,10 @@ impl Headers {
 
     /// Like [`one`](Self::one), but absent is `Ok(None)`.
     pub fn optional(&self, name: &str) -> Result<Option<&[u8]>, Error> {
-        match self.one(name) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.reason() == Some(SignatureReason::MissingHeader) => Ok(None),
-            Err(e) => Err(e),
+        if self.get_all(name).next().is_none() {
+            return Ok(None);
         }
+        self.one(name).map(Some)
     }
 
     /// [`one`](Self::one) as UTF-8.
@@ -122,6 +124,11 @@ mod tests {
             Some(SignatureReason::MissingHeader)
         );
         assert_eq!(h.optional("nope").unwrap(), None);
+        assert_eq!(h.optional("X-Sinch-SIGNATURE").unwrap(), Some(&b"abc"[..]));
+        assert_eq!(
+            h.optional("x-other").unwrap_err().reason(),
+            Some(SignatureReason::MalformedHeader)
+        );
         let h = Headers::from_pairs([("a", "x"), ("A", "x")]);
         assert_eq!(h.one("a").unwrap(), b"x");
         let h = Headers::from_pairs([("a", &[0xff, 0xfe][..])]);
