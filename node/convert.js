@@ -43,7 +43,14 @@ function flattenHeaders (headers) {
     return out
   }
   if (typeof headers === 'object') {
-    for (const [name, value] of Object.entries(headers)) pushValue(out, name, value)
+    // for-in with an own-property check visits what Object.entries would, without building
+    // the entries; string values (the usual case) go straight in.
+    for (const name in headers) {
+      if (!Object.prototype.hasOwnProperty.call(headers, name)) continue
+      const value = headers[name]
+      if (typeof value === 'string') out.push(name, value)
+      else pushValue(out, name, value)
+    }
     return out
   }
   throw new TypeError('headers must be an object, a Headers, a Map or an array of pairs')

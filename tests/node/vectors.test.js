@@ -100,4 +100,12 @@ test('headers in every shape, now as a Date', () => {
   assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, c.body, { now: c.now + 3600 }), (e) => e.reason === 'stale_timestamp')
   sa.verifyConversationWebhook(c.secret, obj, c.body, { tolerance: null })
   assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, 42), TypeError)
+  // Only own properties count (an inherited signature is not the request's); undefined is
+  // absent; numbers and Buffers are values.
+  const inherited = Object.create(Object.fromEntries(c.headers))
+  assert.throws(() => sa.verifyConversationWebhook(c.secret, inherited, c.body, { now: c.now }), (e) => e.reason === 'missing_header')
+  const mixed = { ...obj, 'x-unrelated': undefined, 'x-sinch-webhook-signature-timestamp': Number(obj['x-sinch-webhook-signature-timestamp']) }
+  sa.verifyConversationWebhook(c.secret, mixed, c.body, { now: c.now })
+  const buffered = { ...obj, 'x-sinch-webhook-signature-nonce': Buffer.from(obj['x-sinch-webhook-signature-nonce'], 'latin1') }
+  sa.verifyConversationWebhook(c.secret, buffered, c.body, { now: c.now })
 })
