@@ -30,6 +30,15 @@ test('fields longer than the stack buffer, and non-ASCII ones', () => {
       agree({ method: 'post', path, body: 'b', contentType: 'application/json; charset=utf-8', timestamp: TS, includeQuery })
     }
   }
+  // Multi-byte characters across the end of the stack buffer, at every alignment: Node stops
+  // before a character that does not fit, which must not pass for the end of the string.
+  for (let k = 0; k < 4; k++) {
+    for (const wide of ['é', '✓', '😀']) {
+      const path = '/' + 'a'.repeat(k) + wide.repeat(1100)
+      const fast = agree({ method: 'POST', path, body: 'b', timestamp: TS })
+      assert.notEqual(fast, agree({ method: 'POST', path: path.slice(0, -wide.length), body: 'b', timestamp: TS }))
+    }
+  }
   agree({ method: 'PUT', path: '/p', body: '', contentType: 'x'.repeat(3000), timestamp: 'T'.repeat(2000) })
   agree({ method: 'GET', path: '/p', scheme: 'service', timestamp: TS })
   const unusual = new sa.ApplicationCredentials({ appKey: 'clé-ключ', appSecret: 'YQ==' })

@@ -1,43 +1,18 @@
-//! `signAuthorization`, the signing hot path, as a plain Node-API callback.
-//!
-//! Why not `#[napi]`: the generated wrapper opens a borrow scope and converts each `String`
-//! with a length query plus a zeroed heap buffer on every call; measured here that was ~200 ns
-//! of a ~1 µs budget. This callback reads the four fields into one stack buffer, borrows the
-//! body bytes for the duration of the call, and returns a Latin-1 string (the header is
-//! ASCII unless the application key is not). It translates only: the signing is
-//! `sinch_auth::sign_request`.
+//! `signAuthorization`, the signing hot path, as a plain Node-API callback (see `raw` for
+//! why): the four fields read into one stack buffer, the body borrowed for the call, a
+//! Latin-1 result (the header is ASCII unless the application key is not). It translates
+//! only: the signing is `sinch_auth::sign_request`.
 
 use crate::app_handles;
 use crate::errors::{message_for, panic_message};
-use napi::bindgen_prelude::*;
+use crate::raw;
 use napi::sys;
-use napi_derive::napi;
 use sinch_auth as core;
-use std::ffi::{c_char, CString};
+use std::borrow::Cow;
+use std::ffi::c_char;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-
-const NAME: &str = "signAuthorization";
-
-#[napi(module_exports)]
-pub fn register_hot_path(exports: Object, env: Env) -> Result<()> {
-    let mut f = ptr::null_mut();
-    let name = CString::new(NAME).expect("no NUL in the name");
-    check_status!(unsafe {
-        sys::napi_create_function(
-            env.raw(),
-            name.as_ptr(),
-            NAME.len() as isize,
-            Some(sign_authorization),
-            ptr::null_mut(),
-            &mut f,
-        )
-    })?;
-    check_status!(unsafe {
-        sys::napi_set_named_property(env.raw(), exports.raw(), name.as_ptr(), f)
-    })
-}
 
 /// The Authorization header for one request:
 /// `signAuthorization(handle, method, path, contentType, timestamp, body, flags)`, `handle`
@@ -46,34 +21,21 @@ pub fn register_hot_path(exports: Object, env: Env) -> Result<()> {
 ///
 /// # Safety
 /// Called by Node with a live `env` and `info`, on the JS thread.
-unsafe extern "C" fn sign_authorization(
+pub unsafe extern "C" fn sign_authorization(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let mut argc = 7usize;
-    let mut argv = [ptr::null_mut(); 7];
-    let ok = unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        )
-    } == sys::Status::napi_ok;
-    if !ok || argc < 7 {
-        return throw_config(
+    let Some(argv) = (unsafe { raw::args::<7>(env, info) }) else {
+        return raw::throw_config(
             env,
             "signAuthorization takes (handle, method, path, contentType, timestamp, body, flags)",
         );
-    }
-    let (mut handle, mut flags) = (0u32, 0u32);
-    if unsafe { sys::napi_get_value_uint32(env, argv[0], &mut handle) } != sys::Status::napi_ok
-        || unsafe { sys::napi_get_value_uint32(env, argv[6], &mut flags) } != sys::Status::napi_ok
-    {
-        return throw_config(env, "the credentials handle and flags must be numbers");
-    }
+    };
+    let (Some(handle), Some(flags)) = (unsafe { raw::u32_arg(env, argv[0]) }, unsafe {
+        raw::u32_arg(env, argv[6])
+    }) else {
+        return raw::throw_config(env, "the credentials handle and flags must be numbers");
+    };
     let mut texts = Texts::new();
     for (i, what) in [
         (1, "method"),
@@ -82,20 +44,11 @@ unsafe extern "C" fn sign_authorization(
         (4, "timestamp"),
     ] {
         if unsafe { texts.read(env, argv[i]) }.is_none() {
-            return throw_config(env, &format!("the {what} must be a string"));
+            return raw::throw_config(env, &format!("the {what} must be a string"));
         }
     }
-    let (mut data, mut len) = (ptr::null_mut(), 0usize);
-    if unsafe { sys::napi_get_buffer_info(env, argv[5], &mut data, &mut len) }
-        != sys::Status::napi_ok
-    {
-        return throw_config(env, "the body must be a Buffer or Uint8Array");
-    }
-    let body: &[u8] = if len == 0 || data.is_null() {
-        &[]
-    } else {
-        // The view stays alive and unmoved for this synchronous call (it is on the JS stack).
-        unsafe { std::slice::from_raw_parts(data as *const u8, len) }
+    let Some(body) = (unsafe { raw::body(env, argv[5]) }) else {
+        return raw::throw_config(env, "the body must be a Buffer or Uint8Array");
     };
     let signed = catch_unwind(AssertUnwindSafe(|| sign(handle, &texts, body, flags)));
     let message = match signed {
@@ -120,11 +73,11 @@ unsafe extern "C" fn sign_authorization(
         Ok(Err(e)) => message_for(&e),
         Err(p) => panic_message(p),
     };
-    throw(env, &message)
+    raw::throw(env, &message)
 }
 
 fn sign(handle: u32, texts: &Texts, body: &[u8], flags: u32) -> core::Result<String> {
-    let [method, path, content_type, timestamp] = texts.strs()?;
+    let [method, path, content_type, timestamp] = texts.strs();
     let scheme = if flags & 2 != 0 {
         core::SigningScheme::Service
     } else {
@@ -155,9 +108,9 @@ struct Texts {
 enum Part {
     #[default]
     Missing,
-    /// Offset and length in `stack`.
+    /// Offset and length of checked UTF-8 in `stack`.
     Stack(usize, usize),
-    Heap(Vec<u8>),
+    Heap(String),
 }
 
 impl Texts {
@@ -178,77 +131,35 @@ impl Texts {
         if self.count == self.parts.len() {
             return None;
         }
-        let free = STACK - self.used;
-        let mut n = 0usize;
-        let at = unsafe { self.stack.as_mut_ptr().add(self.used) } as *mut c_char;
-        if unsafe { sys::napi_get_value_string_utf8(env, value, at, free, &mut n) }
-            != sys::Status::napi_ok
-        {
-            return None;
-        }
-        // Node writes at most free - 1 bytes and a NUL: a full buffer may mean a cut string.
-        let part = if n + 1 < free {
-            let part = Part::Stack(self.used, n);
-            self.used += n + 1;
-            part
-        } else {
-            let mut total = 0usize;
-            let status = unsafe {
-                sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut total)
-            };
-            if status != sys::Status::napi_ok {
-                return None;
-            }
-            let mut heap = vec![0u8; total + 1];
-            let status = unsafe {
-                sys::napi_get_value_string_utf8(
-                    env,
-                    value,
-                    heap.as_mut_ptr().cast(),
-                    heap.len(),
-                    &mut n,
-                )
-            };
-            if status != sys::Status::napi_ok {
-                return None;
-            }
-            heap.truncate(n);
-            Part::Heap(heap)
+        let at = self.used;
+        let part = match unsafe { raw::read_str(env, value, &mut self.stack[at..]) }? {
+            Cow::Borrowed(s) => Part::Stack(at, s.len()),
+            Cow::Owned(s) => Part::Heap(s),
         };
+        if let Part::Stack(_, n) = part {
+            self.used += n + 1;
+        }
         self.parts[self.count] = part;
         self.count += 1;
         Some(())
     }
 
-    fn strs(&self) -> core::Result<[&str; 4]> {
+    fn strs(&self) -> [&str; 4] {
         let [a, b, c, d] = &self.parts;
-        Ok([self.str(a)?, self.str(b)?, self.str(c)?, self.str(d)?])
+        [self.str(a), self.str(b), self.str(c), self.str(d)]
     }
 
-    fn str<'a>(&'a self, part: &'a Part) -> core::Result<&'a str> {
-        let bytes: &[u8] = match part {
-            Part::Missing => &[],
-            // SAFETY: Node wrote these `n` bytes in `read`.
+    fn str<'a>(&'a self, part: &'a Part) -> &'a str {
+        match part {
+            Part::Missing => "",
+            // SAFETY: `read_str` wrote and checked these `n` bytes of UTF-8.
             Part::Stack(at, n) => unsafe {
-                std::slice::from_raw_parts(self.stack.as_ptr().add(*at) as *const u8, *n)
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                    self.stack.as_ptr().add(*at) as *const u8,
+                    *n,
+                ))
             },
-            Part::Heap(v) => v,
-        };
-        if bytes.is_ascii() {
-            // SAFETY: ASCII is UTF-8 (the common case, checked word by word).
-            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+            Part::Heap(s) => s,
         }
-        std::str::from_utf8(bytes)
-            .map_err(|_| core::Error::config("a field to sign is not valid UTF-8"))
     }
-}
-
-fn throw_config(env: sys::napi_env, what: &str) -> sys::napi_value {
-    throw(env, &message_for(&core::Error::config(what)))
-}
-
-fn throw(env: sys::napi_env, message: &str) -> sys::napi_value {
-    let message = CString::new(message.replace('\0', "\u{fffd}")).unwrap_or_default();
-    unsafe { sys::napi_throw_error(env, ptr::null(), message.as_ptr()) };
-    ptr::null_mut()
 }

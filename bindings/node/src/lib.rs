@@ -5,7 +5,9 @@
 pub mod app_handles;
 pub mod credentials;
 pub mod errors;
-pub mod hot_path;
+mod hot_path;
+mod hot_verify;
+mod raw;
 pub mod token;
 pub mod verify;
 
@@ -20,6 +22,28 @@ pub fn pairs(flat: &[String]) -> Vec<(&str, &str)> {
         .filter(|c| c.len() == 2)
         .map(|c| (c[0].as_str(), c[1].as_str()))
         .collect()
+}
+
+/// The plain Node-API entry points (see `raw`), next to the `#[napi]` ones.
+#[napi(module_exports)]
+pub fn register_raw(exports: Object, env: Env) -> Result<()> {
+    let entries: [(&str, raw::Callback); 4] = [
+        ("signAuthorization", hot_path::sign_authorization),
+        (
+            "verifyConversationWebhook",
+            hot_verify::verify_conversation_webhook,
+        ),
+        ("verifyNumbersCallback", hot_verify::verify_numbers_callback),
+        (
+            "verifyApplicationCallback",
+            hot_verify::verify_application_callback,
+        ),
+    ];
+    for (name, cb) in entries {
+        // SAFETY: Node hands module_exports a live env and exports object.
+        unsafe { raw::export(env.raw(), exports.raw(), name, cb) }?;
+    }
+    Ok(())
 }
 
 #[napi]

@@ -2,11 +2,10 @@
 
 use crate::app_handles;
 use crate::errors::guarded;
-use crate::pairs;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use sinch_auth as core;
-use sinch_auth::webhook::{Headers, MemoryReplayGuard as CoreGuard, VerifyOptions};
+use sinch_auth::webhook::{MemoryReplayGuard as CoreGuard, VerifyOptions};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -58,11 +57,8 @@ pub fn sign_request(
     })
 }
 
-fn headers(flat: &[String]) -> Headers {
-    Headers::from_pairs(pairs(flat))
-}
-
-fn options(now: Option<f64>, tolerance: Option<f64>) -> core::Result<VerifyOptions> {
+/// `now` and `tolerance` (seconds) into the core's options.
+pub fn options(now: Option<f64>, tolerance: Option<f64>) -> core::Result<VerifyOptions> {
     let now = match now {
         Some(n) if n.is_finite() && n >= 0.0 => {
             Some(UNIX_EPOCH + Duration::from_secs_f64(n.min(1e12)))
@@ -84,51 +80,6 @@ fn options(now: Option<f64>, tolerance: Option<f64>) -> core::Result<VerifyOptio
         None => None,
     };
     Ok(VerifyOptions { now, tolerance })
-}
-
-#[napi]
-pub fn verify_application_callback(
-    app: u32,
-    method: String,
-    path: String,
-    headers_flat: Vec<String>,
-    body: BufferSlice,
-    now: Option<f64>,
-    tolerance: Option<f64>,
-) -> Result<()> {
-    guarded(|| {
-        let (headers, options) = (headers(&headers_flat), options(now, tolerance)?);
-        app_handles::with(app, |a| {
-            core::verify_application_callback(a, &method, &path, &headers, &body, &options)
-        })
-    })
-}
-
-#[napi]
-pub fn verify_conversation_webhook(
-    secret: String,
-    headers_flat: Vec<String>,
-    body: BufferSlice,
-    now: Option<f64>,
-    tolerance: Option<f64>,
-) -> Result<()> {
-    guarded(|| {
-        core::verify_conversation_webhook(
-            &secret,
-            &headers(&headers_flat),
-            &body,
-            &options(now, tolerance)?,
-        )
-    })
-}
-
-#[napi]
-pub fn verify_numbers_callback(
-    secret: String,
-    headers_flat: Vec<String>,
-    body: BufferSlice,
-) -> Result<()> {
-    guarded(|| core::verify_numbers_callback(&secret, &headers(&headers_flat), &body))
 }
 
 #[napi]
