@@ -53,7 +53,12 @@ impl SecretText {
 
 impl Drop for SecretText {
     fn drop(&mut self) {
-        let len = self.len;
+        // A secret read onto the heap was first written (cut) into the buffer, all of it.
+        let len = if self.heap.is_some() {
+            self.buf.len()
+        } else {
+            self.len
+        };
         raw::wipe(&mut self.buf[..len]);
         if let Some(h) = self.heap.take() {
             let mut bytes = h.into_bytes();
