@@ -262,3 +262,18 @@ def test_headers_in_every_shape_and_now_as_datetime() -> None:
     sa.verify_conversation_webhook(c["secret"], as_dict, c["body"], tolerance=None)
     with pytest.raises(TypeError):
         sa.verify_conversation_webhook(c["secret"], as_dict, 12345)  # type: ignore[arg-type]
+
+
+def test_unencodable_text_is_a_unicode_error_not_a_lossy_read() -> None:
+    """str headers and bodies are read as UTF-8 in place; a lone surrogate cannot be, and is
+    raised rather than replaced (a replaced byte could change what is verified)."""
+    bad = "\udc80"
+    with pytest.raises(UnicodeEncodeError):
+        sa.verify_numbers_callback("secret", {"X-Sinch-Signature": bad}, b"{}")
+    with pytest.raises(UnicodeEncodeError):
+        sa.verify_numbers_callback("secret", {bad: "abc"}, b"{}")
+    with pytest.raises(UnicodeEncodeError):
+        sa.verify_numbers_callback("secret", [("X-Sinch-Signature", "abc")], bad)
+    app = sa.ApplicationCredentials("k", "bXkta2V5LXNlY3JldA==")
+    with pytest.raises(UnicodeEncodeError):
+        sa.sign_request(app, "POST", "/p", bad)
