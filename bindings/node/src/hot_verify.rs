@@ -125,8 +125,35 @@ fn finish(env: sys::napi_env, outcome: impl FnOnce() -> core::Result<()>) -> sys
     }
 }
 
-const NOT_HEADERS: &str = "headers must be a flat array of [name, value, ...] strings";
-const NOT_BODY: &str = "the body must be a Buffer or Uint8Array";
+/// The headers and body arguments of every verifier; `Err` says which is wrong.
+///
+/// # Safety
+/// `env` and the values must be live; the body must not outlive the call.
+unsafe fn headers_and_body<'a>(
+    env: sys::napi_env,
+    headers_flat: sys::napi_value,
+    body: sys::napi_value,
+) -> Result<(Headers, &'a [u8]), &'static str> {
+    let headers = unsafe { headers(env, headers_flat) }
+        .ok_or("headers must be a flat array of [name, value, ...] strings")?;
+    let body = unsafe { raw::body(env, body) }.ok_or("the body must be a Buffer or Uint8Array")?;
+    Ok((headers, body))
+}
+
+/// The secret, headers and body arguments of the secret-keyed verifiers.
+///
+/// # Safety
+/// As for [`headers_and_body`].
+unsafe fn secret_headers_body<'a>(
+    env: sys::napi_env,
+    secret: sys::napi_value,
+    headers_flat: sys::napi_value,
+    body: sys::napi_value,
+) -> Result<(SecretText, Headers, &'a [u8]), &'static str> {
+    let secret = unsafe { SecretText::read(env, secret) }.ok_or("the secret must be a string")?;
+    let (headers, body) = unsafe { headers_and_body(env, headers_flat, body) }?;
+    Ok((secret, headers, body))
+}
 
 /// `verifyConversationWebhook(secret, headersFlat, body, now, tolerance)`
 ///
@@ -143,15 +170,11 @@ pub unsafe extern "C" fn verify_conversation_webhook(
             "verifyConversationWebhook takes (secret, headersFlat, body, now, tolerance)",
         );
     };
-    let Some(secret) = (unsafe { SecretText::read(env, secret) }) else {
-        return raw::throw_config(env, "the secret must be a string");
-    };
-    let Some(headers) = (unsafe { headers(env, headers_flat) }) else {
-        return raw::throw_config(env, NOT_HEADERS);
-    };
-    let Some(body) = (unsafe { raw::body(env, body) }) else {
-        return raw::throw_config(env, NOT_BODY);
-    };
+    let (secret, headers, body) =
+        match unsafe { secret_headers_body(env, secret, headers_flat, body) } {
+            Ok(args) => args,
+            Err(what) => return raw::throw_config(env, what),
+        };
     let options = unsafe { verify_options(env, now, tolerance) };
     finish(env, || {
         core::verify_conversation_webhook(secret.as_str(), &headers, body, &options?)
@@ -172,15 +195,11 @@ pub unsafe extern "C" fn verify_numbers_callback(
             "verifyNumbersCallback takes (secret, headersFlat, body)",
         );
     };
-    let Some(secret) = (unsafe { SecretText::read(env, secret) }) else {
-        return raw::throw_config(env, "the secret must be a string");
-    };
-    let Some(headers) = (unsafe { headers(env, headers_flat) }) else {
-        return raw::throw_config(env, NOT_HEADERS);
-    };
-    let Some(body) = (unsafe { raw::body(env, body) }) else {
-        return raw::throw_config(env, NOT_BODY);
-    };
+    let (secret, headers, body) =
+        match unsafe { secret_headers_body(env, secret, headers_flat, body) } {
+            Ok(args) => args,
+            Err(what) => return raw::throw_config(env, what),
+        };
     finish(env, || {
         core::verify_numbers_callback(secret.as_str(), &headers, body)
     })
@@ -213,11 +232,9 @@ pub unsafe extern "C" fn verify_application_callback(
     ) else {
         return raw::throw_config(env, "the method and path must be strings");
     };
-    let Some(headers) = (unsafe { headers(env, headers_flat) }) else {
-        return raw::throw_config(env, NOT_HEADERS);
-    };
-    let Some(body) = (unsafe { raw::body(env, body) }) else {
-        return raw::throw_config(env, NOT_BODY);
+    let (headers, body) = match unsafe { headers_and_body(env, headers_flat, body) } {
+        Ok(args) => args,
+        Err(what) => return raw::throw_config(env, what),
     };
     let options = unsafe { verify_options(env, now, tolerance) };
     finish(env, || {
