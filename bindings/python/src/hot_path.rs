@@ -16,10 +16,11 @@
 use crate::convert::{utf8_of, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{panic_to_py_err, to_py_err};
+use crate::verify::signed_headers;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 use sinch_auth as core;
 use std::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -148,27 +149,9 @@ unsafe fn fast<'py>(
         Ok(s) => s,
         Err(e) => return Some(Err(to_py_err(py, e))),
     };
-    Some(headers(py, &signed, timestamp.map(|(t, _)| t)))
-}
-
-/// {"Authorization": …, "x-timestamp": …}; a given timestamp goes back as the same object.
-fn headers<'py>(
-    py: Python<'py>,
-    signed: &core::SignedRequest,
-    given_timestamp: Option<*mut ffi::PyObject>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let d = PyDict::new(py);
-    d.set_item(
-        pyo3::intern!(py, "Authorization"),
-        PyString::new(py, &signed.authorization),
-    )?;
-    let key = pyo3::intern!(py, "x-timestamp");
-    match given_timestamp {
-        // SAFETY: an argument of this call, alive for its duration.
-        Some(t) => d.set_item(key, unsafe { Borrowed::from_ptr(py, t) })?,
-        None => d.set_item(key, PyString::new(py, &signed.timestamp))?,
-    }
-    Ok(d.into_any())
+    // SAFETY: the timestamp is an argument of this call, alive for its duration.
+    let given = timestamp.map(|(t, _)| unsafe { Borrowed::from_ptr(py, t) });
+    Some(signed_headers(py, &signed, given).map(Bound::into_any))
 }
 
 /// A `str` argument's UTF-8, borrowed from the object; None for anything else, and for a

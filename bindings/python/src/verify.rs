@@ -114,11 +114,25 @@ fn sign_request<'py>(
         include_query,
         scheme,
     )?;
+    signed_headers(py, &s, given_timestamp.map(Bound::as_borrowed))
+}
+
+/// {"Authorization": …, "x-timestamp": …}; a given timestamp goes back as the same object.
+/// Both `sign_request` paths (this module's and `hot_path`'s) answer with it.
+pub fn signed_headers<'py>(
+    py: Python<'py>,
+    signed: &core::SignedRequest,
+    given_timestamp: Option<Borrowed<'_, 'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item(pyo3::intern!(py, "Authorization"), s.authorization)?;
+    d.set_item(
+        pyo3::intern!(py, "Authorization"),
+        PyString::new(py, &signed.authorization),
+    )?;
+    let key = pyo3::intern!(py, "x-timestamp");
     match given_timestamp {
-        Some(t) => d.set_item(pyo3::intern!(py, "x-timestamp"), t)?,
-        None => d.set_item(pyo3::intern!(py, "x-timestamp"), s.timestamp)?,
+        Some(t) => d.set_item(key, t)?,
+        None => d.set_item(key, PyString::new(py, &signed.timestamp))?,
     }
     Ok(d)
 }
