@@ -42,18 +42,28 @@ pub fn release(handle: u32) {
     }
 }
 
-/// Runs `f` with the credentials behind `handle` (under the registry's read lock: no
-/// reference count traffic on the hot path).
+/// The credentials behind `handle`.
+pub fn get(handle: u32) -> core::Result<Arc<core::ApplicationCredentials>> {
+    let r = REGISTRY.read().unwrap_or_else(|p| p.into_inner());
+    lookup(&r, handle).cloned()
+}
+
+/// Runs `f` with the credentials behind `handle`, under the registry's read lock (no
+/// reference count traffic): `f` must not make JS values (see `hot_path::sign`).
 pub fn with<T>(
     handle: u32,
     f: impl FnOnce(&core::ApplicationCredentials) -> core::Result<T>,
 ) -> core::Result<T> {
     let r = REGISTRY.read().unwrap_or_else(|p| p.into_inner());
+    f(lookup(&r, handle)?)
+}
+
+fn lookup(r: &Registry, handle: u32) -> core::Result<&Arc<core::ApplicationCredentials>> {
     match (handle as usize)
         .checked_sub(1)
         .and_then(|i| r.slots.get(i))
     {
-        Some(Some(app)) => f(app),
+        Some(Some(app)) => Ok(app),
         _ => Err(core::Error::config(
             "these application credentials are no longer available",
         )),

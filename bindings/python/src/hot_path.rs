@@ -6,7 +6,7 @@
 //! positional arguments, `str` fields, a `bytes` or `None` body small enough to hash with the
 //! GIL held, no keywords) and reads the strings in place. Every other call goes to the general
 //! function (`verify::sign_request`), which takes every form and raises every error; both end
-//! in `sinch_auth::sign_request`, so the results are the same.
+//! in `sinch_auth::sign_authorization_into`, so the results are the same.
 //!
 //! The two things used beyond the 3.9 stable ABI, `METH_FASTCALL | METH_KEYWORDS` and
 //! `PyUnicode_AsUTF8AndSize` (`convert::utf8_of`), are public CPython API with these exact
@@ -16,7 +16,7 @@
 use crate::convert::{utf8_of, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
 use crate::errors::{panic_to_py_err, to_py_err};
-use crate::verify::signed_headers;
+use crate::verify::{signed_headers, SentTimestamp};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -145,13 +145,15 @@ unsafe fn fast<'py>(
     if let Some((_, t)) = timestamp {
         req = req.timestamp(t);
     }
-    let signed = match core::sign_request(&app.get().inner, &req) {
-        Ok(s) => s,
-        Err(e) => return Some(Err(to_py_err(py, e))),
-    };
-    // SAFETY: the timestamp is an argument of this call, alive for its duration.
-    let given = timestamp.map(|(t, _)| unsafe { Borrowed::from_ptr(py, t) });
-    Some(signed_headers(py, &signed, given).map(Bound::into_any))
+    let headers = core::with_authorization(&app.get().inner, &req, |authorization, sent| {
+        let sent = match timestamp {
+            // SAFETY: the timestamp is an argument of this call, alive for its duration.
+            Some((t, _)) => SentTimestamp::Given(unsafe { Borrowed::from_ptr(py, t) }),
+            None => SentTimestamp::Generated(sent),
+        };
+        signed_headers(py, authorization, sent).map(Bound::into_any)
+    });
+    Some(headers.unwrap_or_else(|e| Err(to_py_err(py, e))))
 }
 
 /// A `str` argument's UTF-8, borrowed from the object; None for anything else, and for a

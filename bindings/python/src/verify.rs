@@ -42,8 +42,10 @@ fn scheme(s: &str) -> PyResult<core::SigningScheme> {
     }
 }
 
+/// Checks the Python-side arguments, then runs `produce` on the request (with the GIL
+/// released for a large body).
 #[allow(clippy::too_many_arguments)]
-fn sign(
+fn sign<T: Send>(
     py: Python<'_>,
     app: &Bound<'_, ApplicationCredentials>,
     method: &str,
@@ -53,7 +55,9 @@ fn sign(
     timestamp: Option<&str>,
     include_query: bool,
     scheme_name: &str,
-) -> PyResult<core::SignedRequest> {
+    produce: impl FnOnce(&core::ApplicationCredentials, &core::SignRequest<'_>) -> core::Result<T>
+        + Send,
+) -> PyResult<T> {
     let app = &app.get().inner;
     let body = match body {
         Some(b) => body_cow(b)?,
@@ -70,7 +74,7 @@ fn sign(
         if let Some(t) = timestamp {
             req = req.timestamp(t);
         }
-        core::sign_request(app, &req)
+        produce(app, &req)
     })
 }
 
@@ -103,7 +107,7 @@ fn sign_request<'py>(
     let ts = given_timestamp
         .map(|t| str_arg(t, "timestamp"))
         .transpose()?;
-    let s = sign(
+    let (authorization, sent_text) = sign(
         py,
         app,
         method,
@@ -113,26 +117,41 @@ fn sign_request<'py>(
         ts,
         include_query,
         scheme,
+        |app, req| {
+            let mut authorization = String::new();
+            let sent = core::sign_authorization_into(app, req, &mut authorization)?;
+            Ok((authorization, sent.into_owned()))
+        },
     )?;
-    signed_headers(py, &s, given_timestamp.map(Bound::as_borrowed))
+    let sent = match given_timestamp {
+        Some(t) => SentTimestamp::Given(t.as_borrowed()),
+        None => SentTimestamp::Generated(&sent_text),
+    };
+    signed_headers(py, &authorization, sent)
+}
+
+/// The `x-timestamp` that went into a signature: the caller's object, or the generated text.
+pub enum SentTimestamp<'a, 'py> {
+    Given(Borrowed<'a, 'py, PyAny>),
+    Generated(&'a str),
 }
 
 /// {"Authorization": …, "x-timestamp": …}; a given timestamp goes back as the same object.
 /// Both `sign_request` paths (this module's and `hot_path`'s) answer with it.
 pub fn signed_headers<'py>(
     py: Python<'py>,
-    signed: &core::SignedRequest,
-    given_timestamp: Option<Borrowed<'_, 'py, PyAny>>,
+    authorization: &str,
+    timestamp: SentTimestamp<'_, 'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item(
         pyo3::intern!(py, "Authorization"),
-        PyString::new(py, &signed.authorization),
+        PyString::new(py, authorization),
     )?;
     let key = pyo3::intern!(py, "x-timestamp");
-    match given_timestamp {
-        Some(t) => d.set_item(key, t)?,
-        None => d.set_item(key, PyString::new(py, &signed.timestamp))?,
+    match timestamp {
+        SentTimestamp::Given(t) => d.set_item(key, t)?,
+        SentTimestamp::Generated(t) => d.set_item(key, PyString::new(py, t))?,
     }
     Ok(d)
 }
@@ -162,6 +181,7 @@ fn sign_request_details<'py>(
         timestamp,
         include_query,
         scheme,
+        core::sign_request,
     )?;
     let d = PyDict::new(py);
     d.set_item("authorization", s.authorization)?;

@@ -9,6 +9,14 @@ pub fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// Encodes into `out`, returning the length written. Panics if `out` is too short (callers
+/// size it for a fixed digest).
+pub fn encode_to_slice(bytes: &[u8], out: &mut [u8]) -> usize {
+    STANDARD
+        .encode_slice(bytes, out)
+        .expect("the output fits the digest's Base64")
+}
+
 /// Why a string is not usable as a Base64 secret. Never carries the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {

@@ -32,7 +32,10 @@ pub use product::{
     AuthModel, Endpoint, EnvVar, Product, ProductInfo, DEFAULT_TOKEN_URL, TOKEN_URL_ENV,
 };
 pub use secret::{Secret, SecretBytes};
-pub use signing::{sign_request, sign_request_at, SignRequest, SignedRequest, SigningScheme};
+pub use signing::{
+    sign_authorization_into, sign_request, sign_request_at, with_authorization, SignRequest,
+    SignedRequest, SigningScheme,
+};
 pub use token::{is_expired_token_challenge, AccessToken, TokenProvider, TokenProviderBuilder};
 pub use webhook::{
     verify_application_callback, verify_conversation_webhook, verify_mailgun_webhook,

@@ -11,6 +11,7 @@ use crate::crypto::{hmac_sha256, hmac_sha256_prepared, md5};
 use crate::error::{Error, Result};
 use crate::timestamp::format_iso8601;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::time::SystemTime;
 
 /// `Application` (Voice v1, Verification) or `service` (Voice 2.0 webhooks, spec §3.7).
@@ -209,46 +210,156 @@ pub fn sign_request_at(
     sign(app, req, || now)
 }
 
-/// The clock is read only when a timestamp has to be generated.
+/// [`sign_request`] without the intermediates: appends the `Authorization` value to `out`
+/// and returns the `x-timestamp` to send with it. With a given timestamp and an uppercase
+/// method it allocates nothing (reuse `out` across requests), which is what the Python and
+/// Node bindings call.
+pub fn sign_authorization_into<'a>(
+    app: &ApplicationCredentials,
+    req: &SignRequest<'a>,
+    out: &mut String,
+) -> Result<Cow<'a, str>> {
+    let canonical = Canonical::new(req, SystemTime::now)?;
+    canonical.push_authorization(app, req.scheme, out);
+    Ok(canonical.timestamp)
+}
+
+/// [`sign_authorization_into`] with a buffer kept per thread: `f` gets the `Authorization`
+/// value and the `x-timestamp` to copy where they go (the bindings make their strings from
+/// them), so a call allocates nothing.
+pub fn with_authorization<T>(
+    app: &ApplicationCredentials,
+    req: &SignRequest<'_>,
+    f: impl FnOnce(&str, &str) -> T,
+) -> Result<T> {
+    thread_local! {
+        static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut out) => {
+            out.clear();
+            let result = sign_authorization_into(app, req, &mut out).map(|ts| f(&out, &ts));
+            if out.capacity() > 4096 {
+                *out = String::new();
+            }
+            result
+        }
+        // In use further up this thread's stack (`f` ran code that signs): a fresh one.
+        Err(_) => {
+            let mut out = String::new();
+            sign_authorization_into(app, req, &mut out).map(|ts| f(&out, &ts))
+        }
+    })
+}
+
 fn sign(
     app: &ApplicationCredentials,
     req: &SignRequest<'_>,
     now: impl FnOnce() -> SystemTime,
 ) -> Result<SignedRequest> {
-    let method = checked_method(req.method)?;
-    let resource = canonical_resource(req.path, req.include_query)?;
-    header_safe("content type", req.content_type)?;
-    let timestamp = match req.timestamp {
-        Some(t) if t.trim().is_empty() => return Err(Error::config("the x-timestamp is empty")),
-        Some(t) => {
-            header_safe("x-timestamp", t)?;
-            t.to_owned()
-        }
-        None => format_iso8601(now()),
-    };
-    let content_md5 = content_md5(req.body);
-    let string_to_sign = string_to_sign(
-        &method,
-        &content_md5,
-        req.content_type,
-        &timestamp,
-        resource,
-    );
-    let signature = b64::encode(&hmac_sha256_prepared(
-        app.mac(),
-        &[string_to_sign.as_bytes()],
-    ));
-    let (scheme, key) = (req.scheme.as_str(), app.app_key());
-    let mut authorization = String::with_capacity(scheme.len() + key.len() + signature.len() + 2);
-    for p in [scheme, " ", key, ":", &signature] {
-        authorization.push_str(p);
-    }
+    let canonical = Canonical::new(req, now)?;
+    let mut authorization = String::new();
+    canonical.push_authorization(app, req.scheme, &mut authorization);
     Ok(SignedRequest {
         authorization,
-        timestamp,
-        content_md5,
-        string_to_sign,
+        content_md5: canonical.content_md5.as_str().to_owned(),
+        string_to_sign: canonical.parts().concat(),
+        timestamp: canonical.timestamp.into_owned(),
     })
+}
+
+/// The checked fields of the string to sign, borrowed from the request where they can be.
+struct Canonical<'a> {
+    method: Cow<'a, str>,
+    content_md5: Base64Digest,
+    content_type: &'a str,
+    timestamp: Cow<'a, str>,
+    resource: &'a str,
+}
+
+impl<'a> Canonical<'a> {
+    /// The clock is read only when a timestamp has to be generated.
+    fn new(req: &SignRequest<'a>, now: impl FnOnce() -> SystemTime) -> Result<Self> {
+        let method = checked_method(req.method)?;
+        let resource = canonical_resource(req.path, req.include_query)?;
+        header_safe("content type", req.content_type)?;
+        let timestamp = match req.timestamp {
+            Some(t) if t.trim().is_empty() => {
+                return Err(Error::config("the x-timestamp is empty"))
+            }
+            Some(t) => {
+                header_safe("x-timestamp", t)?;
+                Cow::Borrowed(t)
+            }
+            None => Cow::Owned(format_iso8601(now())),
+        };
+        let content_md5 = if req.body.is_empty() {
+            Base64Digest::EMPTY
+        } else {
+            Base64Digest::of(&md5(req.body))
+        };
+        Ok(Canonical {
+            method,
+            content_md5,
+            content_type: req.content_type,
+            timestamp,
+            resource,
+        })
+    }
+
+    fn parts(&self) -> [&str; 9] {
+        [
+            &self.method,
+            "\n",
+            self.content_md5.as_str(),
+            "\n",
+            self.content_type,
+            "\nx-timestamp:",
+            &self.timestamp,
+            "\n",
+            self.resource,
+        ]
+    }
+
+    /// `<scheme> <key>:<Base64 of the HMAC over the parts>`, the parts fed to the HMAC one by
+    /// one (the string to sign is never built here).
+    fn push_authorization(
+        &self,
+        app: &ApplicationCredentials,
+        scheme: SigningScheme,
+        out: &mut String,
+    ) {
+        let parts = self.parts().map(str::as_bytes);
+        let signature = Base64Digest::of(&hmac_sha256_prepared(app.mac(), &parts));
+        let pieces = [scheme.as_str(), " ", app.app_key(), ":", signature.as_str()];
+        out.reserve(pieces.iter().map(|p| p.len()).sum());
+        for p in pieces {
+            out.push_str(p);
+        }
+    }
+}
+
+/// The padded Base64 of a digest of up to 32 bytes, on the stack.
+struct Base64Digest {
+    text: [u8; 44],
+    len: usize,
+}
+
+impl Base64Digest {
+    const EMPTY: Self = Base64Digest {
+        text: [0; 44],
+        len: 0,
+    };
+
+    fn of(digest: &[u8]) -> Self {
+        let mut text = [0; 44];
+        let len = b64::encode_to_slice(digest, &mut text);
+        Base64Digest { text, len }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.text[..self.len]).expect("Base64 is ASCII")
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +398,54 @@ mod tests {
                 crate::ErrorKind::Config
             );
         }
+    }
+
+    #[test]
+    fn the_lean_entry_points_generate_a_timestamp_and_reject_what_sign_request_rejects() {
+        let app = ApplicationCredentials::new("k", "bXkta2V5LXNlY3JldA==").unwrap();
+        let mut out = String::new();
+        let sent = sign_authorization_into(&app, &SignRequest::new("POST", "/p"), &mut out)
+            .unwrap()
+            .into_owned();
+        assert!(crate::timestamp::parse_iso8601(&sent).is_some(), "{sent}");
+        let expected = sign_request(&app, &SignRequest::new("POST", "/p").timestamp(&sent))
+            .unwrap()
+            .authorization;
+        assert_eq!(out, expected);
+
+        for r in [
+            SignRequest::new("PO ST", "/x"),
+            SignRequest::new("POST", "x"),
+            SignRequest::new("POST", "/x").timestamp(" "),
+            SignRequest::new("POST", "/x").content_type("a\nb"),
+        ] {
+            let mut out = String::new();
+            let e = sign_authorization_into(&app, &r, &mut out).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config);
+            assert!(out.is_empty(), "nothing is appended on an error");
+            let e = with_authorization(&app, &r, |_, _| panic!("not called")).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config);
+        }
+    }
+
+    #[test]
+    fn with_authorization_can_be_entered_again_from_inside() {
+        let app = ApplicationCredentials::new("k", "bXkta2V5LXNlY3JldA==").unwrap();
+        let a = SignRequest::new("POST", "/a").timestamp("t");
+        let b = SignRequest::new("GET", "/b").timestamp("t");
+        let (outer, inner) = with_authorization(&app, &a, |outer, _| {
+            let inner = with_authorization(&app, &b, |inner, _| inner.to_owned()).unwrap();
+            (outer.to_owned(), inner)
+        })
+        .unwrap();
+        assert_eq!(outer, sign_request(&app, &a).unwrap().authorization);
+        assert_eq!(inner, sign_request(&app, &b).unwrap().authorization);
+
+        // A key longer than the size the buffer is kept at.
+        let long_key = "k".repeat(10_000);
+        let big = ApplicationCredentials::new(&long_key, "bXkta2V5LXNlY3JldA==").unwrap();
+        let n = with_authorization(&big, &a, |v, _| v.len()).unwrap();
+        assert_eq!(n, "Application ".len() + long_key.len() + 1 + 44);
     }
 
     #[test]

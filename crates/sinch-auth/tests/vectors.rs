@@ -3,6 +3,7 @@
 use serde_json::Value;
 use sinch_auth::webhook::{verify_mailgun_webhook, Headers, VerifyOptions};
 use sinch_auth::*;
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -86,6 +87,20 @@ fn application_signing() {
             "{id}"
         );
         assert_eq!(got.timestamp, s(e, "x_timestamp"), "{id}");
+
+        // The allocation-free entry points (what the bindings call) give the same header,
+        // appended after whatever the buffer holds, and the timestamp borrowed from the request.
+        let mut out = String::from("kept ");
+        let sent = sign_authorization_into(&app, &req, &mut out).unwrap();
+        assert_eq!(out, format!("kept {}", s(e, "authorization")), "{id}");
+        assert!(
+            matches!(sent, Cow::Borrowed(t) if t == s(e, "x_timestamp")),
+            "{id}"
+        );
+        let (authorization, sent) =
+            with_authorization(&app, &req, |a, t| (a.to_owned(), t.to_owned())).unwrap();
+        assert_eq!(authorization, s(e, "authorization"), "{id}");
+        assert_eq!(sent, s(e, "x_timestamp"), "{id}");
     }
 }
 
