@@ -111,3 +111,16 @@ test('a collected credentials object gives its handle back, and only then', asyn
   assert.ok(next.handle <= stale, 'a freed slot is reused')
   assert.match(sign(next.handle), /^Application next:/)
 })
+
+test('the exports object stays in V8 fast mode (property reads on it are inlined)', () => {
+  // A `delete` on module.exports once left it in dictionary mode: every sa.signRequest(...)
+  // then paid a generic lookup. Checked in a child with the natives syntax enabled.
+  const { execFileSync } = require('node:child_process')
+  const index = require.resolve('../..')
+  const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e',
+    `const sa = require(${JSON.stringify(index)}); process.stdout.write(String(%HasFastProperties(sa)))`])
+  assert.equal(out.toString(), 'true')
+  assert.equal('call' in sa, false)
+  assert.equal('fromNative' in sa, false)
+  assert.equal(typeof sa.withSinchAuth, 'function')
+})
