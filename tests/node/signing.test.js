@@ -24,6 +24,20 @@ test('a body view with an offset signs its own bytes', () => {
   assert.equal(a, agree({ method: 'POST', path: '/p', body: '{"a":1}', timestamp: TS }))
 })
 
+test('methods and the content type passed as codes sign like their strings', () => {
+  // signRequest passes POST/GET/PUT/DELETE/PATCH and application/json as codes; the general
+  // path reads the strings, so a wrong entry in either table gives a different signature.
+  const seen = new Set()
+  for (const method of ['POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'post', 'Get', 'OPTIONS', 'HEAD']) {
+    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON', '']) {
+      seen.add(agree({ method, path: '/p', body: '{}', contentType, timestamp: TS }))
+    }
+    seen.add(agree({ method, path: '/p', body: '{}', timestamp: TS }))
+  }
+  // Lower-case methods sign as their upper case; every other pair differs.
+  assert.equal(seen.size, 7 * 4)
+})
+
 test('fields longer than the stack buffer, and non-ASCII ones', () => {
   for (const path of ['/' + 'a'.repeat(5000), '/ünïcødé/😀/' + 'é'.repeat(600), '/calling/v1/callouts?x=1']) {
     for (const includeQuery of [false, true]) {
