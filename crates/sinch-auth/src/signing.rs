@@ -220,7 +220,9 @@ pub fn sign_authorization_into<'a>(
     out: &mut String,
 ) -> Result<Cow<'a, str>> {
     let canonical = Canonical::new(req, SystemTime::now)?;
-    canonical.push_authorization(app, req.scheme, out);
+    // The parts go to the HMAC one by one: measured cheaper than building the string first.
+    let parts = canonical.parts().map(str::as_bytes);
+    push_authorization(app, req.scheme, &parts, out);
     Ok(canonical.timestamp)
 }
 
@@ -258,12 +260,18 @@ fn sign(
     now: impl FnOnce() -> SystemTime,
 ) -> Result<SignedRequest> {
     let canonical = Canonical::new(req, now)?;
+    let string_to_sign = canonical.parts().concat();
     let mut authorization = String::new();
-    canonical.push_authorization(app, req.scheme, &mut authorization);
+    push_authorization(
+        app,
+        req.scheme,
+        &[string_to_sign.as_bytes()],
+        &mut authorization,
+    );
     Ok(SignedRequest {
         authorization,
         content_md5: canonical.content_md5.as_str().to_owned(),
-        string_to_sign: canonical.parts().concat(),
+        string_to_sign,
         timestamp: canonical.timestamp.into_owned(),
     })
 }
@@ -320,22 +328,21 @@ impl<'a> Canonical<'a> {
             self.resource,
         ]
     }
+}
 
-    /// `<scheme> <key>:<Base64 of the HMAC over the parts>`, the parts fed to the HMAC one by
-    /// one (the string to sign is never built here).
-    fn push_authorization(
-        &self,
-        app: &ApplicationCredentials,
-        scheme: SigningScheme,
-        out: &mut String,
-    ) {
-        let parts = self.parts().map(str::as_bytes);
-        let signature = Base64Digest::of(&hmac_sha256_prepared(app.mac(), &parts));
-        let pieces = [scheme.as_str(), " ", app.app_key(), ":", signature.as_str()];
-        out.reserve(pieces.iter().map(|p| p.len()).sum());
-        for p in pieces {
-            out.push_str(p);
-        }
+/// Appends `<scheme> <key>:<Base64 of the HMAC of the string to sign>`, the string given in
+/// parts.
+fn push_authorization(
+    app: &ApplicationCredentials,
+    scheme: SigningScheme,
+    string_to_sign: &[&[u8]],
+    out: &mut String,
+) {
+    let signature = Base64Digest::of(&hmac_sha256_prepared(app.mac(), string_to_sign));
+    let pieces = [scheme.as_str(), " ", app.app_key(), ":", signature.as_str()];
+    out.reserve(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        out.push_str(p);
     }
 }
 
