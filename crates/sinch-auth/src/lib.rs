@@ -3,7 +3,8 @@
 //! - [`Product`] / [`AuthModel`]: which credentials a product needs and where it lives.
 //! - [`ProjectCredentials`] and friends: credentials from arguments or the environment.
 //! - [`TokenProvider`]: cached, single-flight OAuth2 client-credentials tokens.
-//! - [`sign_request`]: Voice / Verification application-signed requests.
+//! - [`sign_request`]: Voice / Verification application-signed requests (the header alone,
+//!   without allocating: [`sign_authorization_into`], [`with_authorization`]).
 //! - `verify_*`: inbound callback and webhook verification.
 //! - [`diagnose()`]: an HTTP failure explained, with the fix.
 
