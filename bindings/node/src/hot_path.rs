@@ -110,7 +110,7 @@ fn sign(
     })
 }
 
-/// The method behind a code in `flags` (the same table as `METHOD_CODES` in node/index.js).
+/// The method behind a code in `flags` (the same table as `methodCode` in node/index.js).
 fn known_method(code: u32) -> Option<&'static str> {
     match code {
         1 => Some("POST"),

@@ -1,8 +1,9 @@
 //! The Rust core's signing, as a timing service for the Python and Node benches, so the
 //! binding overhead is measured against the core in interleaved rounds of one run (the VM's
 //! speed drifts between runs). It times `sign_authorization_into` with a reused buffer, the
-//! function both bindings' `sign_request` end in (through `with_authorization`). `sign_loop BODY_BYTES`, then one iteration count per stdin
-//! line; each answer is the nanoseconds those iterations took. Same inputs as the benches.
+//! function both bindings' `sign_request` end in (through `with_authorization`).
+//! `sign_loop BODY_BYTES`, then one iteration count per stdin line; each answer is the
+//! nanoseconds those iterations took. Same inputs as the benches.
 
 use sinch_auth::{sign_authorization_into, ApplicationCredentials, SignRequest};
 use std::hint::black_box;
