@@ -1,39 +1,79 @@
 # Everything a fresh machine needs is installed by these targets themselves.
+# `make test` builds the release artifacts (`make dist`), installs them where no Rust
+# toolchain is on PATH (a venv, an empty npm folder) and runs the Python and Node suites
+# against the installed packages, never the source tree.
 VENV := .venv
 PY := $(VENV)/bin/python
+TEST_VENV := target/test-venv
+NPM_TEST_DIR := target/npm-test
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
-.PHONY: demo test test-rust test-python test-node fuzz-smoke bench
+.PHONY: demo test test-rust test-python test-node test-release fuzz-smoke bench \
+	dist dist-python dist-node lint-python lint-node
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
 
-test: test-rust test-python test-node fuzz-smoke
+test: test-rust test-python test-node test-release fuzz-smoke
 
 test-rust:
 	cargo fmt --all -- --check
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
-	cargo test --quiet
+	cargo test --quiet --workspace
 
-$(PY): tests/python/requirements.txt
+# Build and lint tools (maturin, ziglang for manylinux2014 wheels, ruff).
+$(PY): scripts/requirements-build.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -U pip
-	$(PY) -m pip install -q -r tests/python/requirements.txt
+	$(PY) -m pip install -q -r scripts/requirements-build.txt
 	touch $(PY)
 
-test-python: $(PY)
-	cargo build --quiet -p sinch-auth-cli
-	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --quiet
-	$(VENV)/bin/ruff check python tests/python bench fuzz/seeds
-	$(VENV)/bin/ruff format --check python tests/python bench fuzz/seeds
-	$(VENV)/bin/mypy --strict tests/python/typing_example.py
-	$(PY) -m mypy.stubtest sinch_auth._native
-	$(PY) -m pytest -q tests/python
+node_modules: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch node_modules
 
-test-node:
-	cargo build --quiet -p sinch-auth-cli
-	SINCH_AUTH_DEBUG_BUILD=1 npm install --no-audit --no-fund --loglevel=error
+## Artifacts, into dist/ (about 3 min here from a warm cargo cache, 5 from a cold one).
+dist: dist-python dist-node
+
+# abi3 wheel (manylinux2014, via zig) carrying the `sinch-auth` command, and the sdist.
+dist-python: $(PY)
+	rm -f dist/sinch_auth-*
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH \
+		$(VENV)/bin/maturin build --quiet --release --zig --compatibility manylinux2014 --out dist
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin sdist --out dist >/dev/null
+	$(PY) scripts/check_wheel.py dist
+
+# The main npm package and this platform's package (napi-rs layout: npm/<platform>/); the
+# addon is linked against glibc 2.17 with zig, like the wheel.
+dist-node: node_modules $(PY)
+	rm -f dist/sinch-auth-node-*.tgz
+	mkdir -p dist
+	CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=$(abspath scripts/zig-cc-glibc2.17) \
+		npx napi build --platform --release --target x86_64-unknown-linux-gnu --no-js \
+		--manifest-path bindings/node/Cargo.toml --output-dir npm/linux-x64-gnu --dts native.d.ts
+	scripts/check-glibc.sh npm/linux-x64-gnu/sinch-auth.linux-x64-gnu.node 2.17
+	npm pack --silent --pack-destination dist ./npm/linux-x64-gnu >/dev/null
+	npm pack --silent --pack-destination dist >/dev/null
+	ls dist/sinch-auth-node-$(VERSION).tgz dist/sinch-auth-node-linux-x64-gnu-$(VERSION).tgz
+
+lint-python: $(PY)
+	$(VENV)/bin/ruff check python tests/python bench fuzz/seeds examples/python
+	$(VENV)/bin/ruff format --check python tests/python bench fuzz/seeds examples/python
+
+lint-node: node_modules
 	npx tsc -p tests/node/tsconfig.json
-	npm test --silent
+
+# The wheel in a fresh venv, the whole Python suite and the CLI, with no Rust on PATH.
+test-python: lint-python dist-python
+	scripts/test-installed-python.sh $(TEST_VENV)
+
+# The two tarballs in an empty folder, the whole Node suite and the CLI, with no Rust on PATH.
+test-node: lint-node dist-node
+	scripts/test-installed-node.sh $(NPM_TEST_DIR)
+
+# Versions agree, the crates package for crates.io, cargo install gives a working command.
+test-release: dist-python
+	scripts/test-release.sh
 
 fuzz-smoke:
 	scripts/fuzz-smoke.sh

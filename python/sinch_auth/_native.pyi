@@ -34,6 +34,7 @@ __all__ = [
     "is_expired_token_challenge",
     "product_info",
     "products",
+    "run_cli",
     "sign_request",
     "sign_request_details",
     "verify_application_callback",
@@ -73,6 +74,7 @@ def diagnose(
     body: Optional[_Body] = None,
     base_url: Optional[str] = None,
 ) -> Diagnosis: ...
+def run_cli(argv: list[str]) -> int: ...
 
 @final
 class ProjectCredentials:

@@ -1,6 +1,6 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
-import sinchAuth, { authModel, SinchAuthError, withSinchAuth } from 'sinch-auth'
+import sinchAuth, { authModel, SinchAuthError, withSinchAuth } from '@sinch-auth/node'
 
 test('import works like require', () => {
   assert.equal(authModel('voice'), 'application')

@@ -3,8 +3,10 @@
 // general path (signRequestDetails), on the inputs the fast path treats specially.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const sa = require('../..')
-const native = require('../../node/native.js')
+const sa = require('@sinch-auth/node')
+const path = require('node:path')
+const { PACKAGE_DIR } = require('./helpers.js')
+const native = require(path.join(PACKAGE_DIR, 'native.js'))
 
 const app = new sa.ApplicationCredentials({ appKey: 'k', appSecret: 'bXkta2V5LXNlY3JldA==' })
 const TS = '2024-01-19T09:19:28.937Z'
@@ -130,7 +132,7 @@ test('the exports object stays in V8 fast mode (property reads on it are inlined
   // A `delete` on module.exports once left it in dictionary mode: every sa.signRequest(...)
   // then paid a generic lookup. Checked in a child with the natives syntax enabled.
   const { execFileSync } = require('node:child_process')
-  const index = require.resolve('../..')
+  const index = require.resolve('@sinch-auth/node')
   const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e',
     `const sa = require(${JSON.stringify(index)}); process.stdout.write(String(%HasFastProperties(sa)))`])
   assert.equal(out.toString(), 'true')

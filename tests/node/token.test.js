@@ -2,7 +2,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const util = require('node:util')
-const sa = require('../..')
+const sa = require('@sinch-auth/node')
 const { startServer } = require('./helpers.js')
 
 let server

@@ -1,6 +1,7 @@
 // Uses the whole public API; `tsc` checks it against node/index.d.ts.
-import * as sa from 'sinch-auth'
-import sinchAuth, { TokenProvider, withSinchAuth } from 'sinch-auth'
+import * as sa from '@sinch-auth/node'
+import sinchAuth, { TokenProvider, withSinchAuth } from '@sinch-auth/node'
+import { startLocalServer, type LocalServer } from '@sinch-auth/node/testing'
 
 export async function everything (tokenUrl: string): Promise<unknown[]> {
   const model: sa.AuthModel = sa.authModel('voice')
@@ -40,4 +41,14 @@ export async function everything (tokenUrl: string): Promise<unknown[]> {
   const res: Response = await f('https://numbers.api.sinch.com/v1/projects/p/activeNumbers')
   const g = sinchAuth.withSinchAuth(fetch, { product: 'sms', credentials: plan })
   return [model, info, url, project, mail, header, sync, cleared, ts, details.stringToSign, d.fix, basic, expired, res.status, g, sa.DEFAULT_TOLERANCE]
+}
+
+export async function withLocalServer (): Promise<number> {
+  const server: LocalServer = await startLocalServer({ tokenLifetime: 60, rateLimit: false, faults: ['503'] })
+  const provider: sa.TokenProvider = server.tokenProvider({ maxRetries: 2 })
+  const app: sa.ApplicationCredentials = server.applicationCredentials()
+  await server.configure({ token_lifetime_ms: 1000 })
+  const counts = await server.counters()
+  await server.stop()
+  return (counts.token_requests ?? 0) + provider.stats().fetched + app.appKey.length + server.url.length
 }

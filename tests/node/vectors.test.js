@@ -1,7 +1,7 @@
 'use strict'
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const sa = require('../..')
+const sa = require('@sinch-auth/node')
 const { vectors, body } = require('./helpers.js')
 
 function opts (c) {

@@ -4,8 +4,10 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
-const sa = require('../..')
-const native = require('../../node/native.js')
+const sa = require('@sinch-auth/node')
+const path = require('node:path')
+const { PACKAGE_DIR } = require('./helpers.js')
+const native = require(path.join(PACKAGE_DIR, 'native.js'))
 
 const NOW = 1705655968
 

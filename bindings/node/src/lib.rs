@@ -181,3 +181,11 @@ impl Task for PanicTask {
         Ok(())
     }
 }
+
+/// Runs the `sinch-auth` command (argv[0] is the program name) and returns its exit code:
+/// the package's `bin` script calls this, so npm users need no separate binary. It blocks the
+/// calling thread, which is what a command does (`serve` runs until Ctrl-C).
+#[napi]
+pub fn run_cli(argv: Vec<String>) -> u32 {
+    u32::from(sinch_auth_cli::run(argv))
+}

@@ -1,7 +1,9 @@
 //! `sinch-auth doctor [--product P] [--region R] [--offline]`: one line per check.
 
 use crate::api::{self, HeaderPairs};
+use crate::output::print_json;
 use crate::{CmdResult, Failure};
+use serde_json::{json, Value};
 use sinch_auth::token::RetryPolicy;
 use sinch_auth::*;
 use std::time::Duration;
@@ -17,23 +19,55 @@ pub struct Args {
     /// Only check the environment; make no request.
     #[arg(long)]
     offline: bool,
+    /// Machine-readable output: {"ok": bool, "sections": [{"title", "auth_model", "checks":
+    /// [{"status": "ok"|"warn"|"fail", "message"}]}]}.
+    #[arg(long)]
+    json: bool,
 }
 
+/// The checks so far: printed as they happen, or gathered for `--json`.
 #[derive(Default)]
 struct Report {
     failed: bool,
+    json: bool,
+    sections: Vec<Value>,
 }
 
 impl Report {
+    fn section(&mut self, title: &str, model: AuthModel) {
+        if self.json {
+            self.sections
+                .push(json!({"title": title, "auth_model": model.as_str(), "checks": []}));
+        } else {
+            println!("— {title}: {} credentials", model.as_str());
+        }
+    }
+    fn record(&mut self, status: &str, mark: char, message: &str) {
+        if !self.json {
+            println!("{mark} {message}");
+            return;
+        }
+        let check = json!({"status": status, "message": message});
+        match self.sections.last_mut() {
+            Some(s) => {
+                if let Some(checks) = s["checks"].as_array_mut() {
+                    checks.push(check);
+                }
+            }
+            None => self
+                .sections
+                .push(json!({"title": null, "checks": [check]})),
+        }
+    }
     fn ok(&mut self, m: impl AsRef<str>) {
-        println!("✓ {}", m.as_ref());
+        self.record("ok", '✓', m.as_ref());
     }
     fn fail(&mut self, m: impl AsRef<str>) {
         self.failed = true;
-        println!("✗ {}", m.as_ref());
+        self.record("fail", '✗', m.as_ref());
     }
     fn warn(&mut self, m: impl AsRef<str>) {
-        println!("! {}", m.as_ref());
+        self.record("warn", '!', m.as_ref());
     }
 }
 
@@ -163,7 +197,10 @@ fn region_for(a: &Args, model: AuthModel) -> Option<String> {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let mut r = Report::default();
+    let mut r = Report {
+        json: a.json,
+        ..Report::default()
+    };
     let targets: Vec<(Option<Product>, AuthModel)> = match &a.product {
         Some(p) => {
             let product: Product = p.parse()?;
@@ -185,11 +222,20 @@ pub fn run(a: Args) -> CmdResult {
         let name = product
             .map(|p| p.info().display_name)
             .unwrap_or(model.credentials_needed());
-        println!("— {name}: {} credentials", model.as_str());
+        r.section(name, model);
         if let Some(p) = product {
             let region = region_for(&a, model);
             match p.info().base_url_for(model, region.as_deref()) {
-                Ok(url) => r.ok(format!("base URL {url}")),
+                Ok(default) => {
+                    let used = api::base_url(default);
+                    if used == default.trim_end_matches('/') {
+                        r.ok(format!("base URL {used}"));
+                    } else {
+                        r.warn(format!(
+                            "base URL {used} (from SINCH_API_BASE_URL; the product's own is {default})"
+                        ));
+                    }
+                }
                 Err(e) => r.fail(e.message()),
             }
         }
@@ -198,6 +244,9 @@ pub fn run(a: Args) -> CmdResult {
             continue;
         }
         online(&mut r, product, model);
+    }
+    if r.json {
+        print_json(&json!({"ok": !r.failed, "sections": r.sections}));
     }
     if r.failed {
         Err(Failure::failed(""))
@@ -213,6 +262,7 @@ fn report_api(
     base: &str,
     answer: Result<api::Answer>,
 ) {
+    let what = format!("{what} at {base}");
     match answer {
         Ok(ans) if (200..300).contains(&ans.status) => r.ok(format!("{what}: {} OK", ans.status)),
         Ok(ans) => {

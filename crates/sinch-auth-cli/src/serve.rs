@@ -31,6 +31,10 @@ pub struct Args {
     /// Stop when standard input closes (for test fixtures that spawn the server).
     #[arg(long)]
     exit_on_stdin_close: bool,
+    /// Print one JSON line instead of the export lines: {"url", "token_url", "env": {NAME:
+    /// value}} (what the Python and Node testing helpers read).
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -65,7 +69,18 @@ pub fn run(a: Args) -> CmdResult {
     for f in faults {
         server.push_fault(f);
     }
-    print!("{}", server.export_lines());
+    if a.json {
+        let env: serde_json::Map<String, serde_json::Value> = server
+            .env_vars()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into()))
+            .collect();
+        let line =
+            serde_json::json!({"url": server.url(), "token_url": server.token_url(), "env": env});
+        println!("{line}");
+    } else {
+        print!("{}", server.export_lines());
+    }
     let _ = std::io::stdout().flush();
     eprintln!(
         "sinch-auth local server on {} (throwaway test credentials above; Ctrl-C to stop)",

@@ -1,6 +1,8 @@
 //! `sinch-auth sign --method M --path P [--content-type T] [--body @file|-|TEXT]`
 
+use crate::output::print_json;
 use crate::{CmdResult, Failure};
+use serde_json::json;
 use sinch_auth::{sign_request, ApplicationCredentials, SignRequest, SigningScheme};
 use std::io::Read;
 
@@ -29,6 +31,9 @@ pub struct Args {
     /// Also print the string that was signed (to stderr).
     #[arg(long, short)]
     verbose: bool,
+    /// Machine-readable output: {"headers": {"Authorization", "x-timestamp"}, "string_to_sign"}.
+    #[arg(long)]
+    json: bool,
 }
 
 /// TEXT, @FILE or - (stdin), as raw bytes.
@@ -64,6 +69,13 @@ pub fn run(a: Args) -> CmdResult {
     let signed = sign_request(&app, &req)?;
     if a.verbose {
         eprintln!("string to sign:\n{}\n", signed.string_to_sign);
+    }
+    if a.json {
+        print_json(&json!({
+            "headers": {"Authorization": signed.authorization, "x-timestamp": signed.timestamp},
+            "string_to_sign": signed.string_to_sign,
+        }));
+        return Ok(());
     }
     println!("Authorization: {}", signed.authorization);
     println!("x-timestamp: {}", signed.timestamp);

@@ -1,8 +1,9 @@
 //! `sinch-auth verify <application|conversation|sms|numbers|mailgun> --headers FILE --body FILE`
 
+use crate::output::print_json;
 use crate::sign::read_body;
 use crate::{warn_secret_flag, CmdResult, Failure};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sinch_auth::webhook::{verify_mailgun_webhook, Headers, VerifyOptions, DEFAULT_TOLERANCE};
 use sinch_auth::*;
 use std::time::{Duration, UNIX_EPOCH};
@@ -48,6 +49,10 @@ pub struct Args {
     /// Do not check the timestamp's freshness.
     #[arg(long)]
     no_freshness: bool,
+    /// Machine-readable output: {"valid": bool, "reason", "message"} (exit code 1 when not
+    /// valid, as without --json).
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_headers(text: &str) -> Headers {
@@ -151,15 +156,20 @@ pub fn run(a: Args) -> CmdResult {
     };
     match result {
         Ok(()) => {
-            println!("✓ valid");
+            if a.json {
+                print_json(&json!({"valid": true, "reason": null, "message": null}));
+            } else {
+                println!("✓ valid");
+            }
             Ok(())
         }
         Err(e) if e.kind() == ErrorKind::Signature => {
-            println!(
-                "✗ rejected ({}): {}",
-                e.reason().map(|r| r.as_str()).unwrap_or("signature"),
-                e.message()
-            );
+            let reason = e.reason().map(|r| r.as_str()).unwrap_or("signature");
+            if a.json {
+                print_json(&json!({"valid": false, "reason": reason, "message": e.message()}));
+            } else {
+                println!("✗ rejected ({reason}): {}", e.message());
+            }
             Err(Failure::failed(""))
         }
         Err(e) => Err(e.into()),

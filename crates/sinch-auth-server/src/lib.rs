@@ -123,23 +123,34 @@ impl LocalServer {
         self.shared.set_rate_limit(on);
     }
 
-    /// Shell lines that point sinch-auth (Rust, Python, Node, CLI) at this server.
-    pub fn export_lines(&self) -> String {
+    /// The environment that points every credential set at this server, in the order
+    /// `sinch-auth serve` prints it.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
         let k = &self.shared.config.keys;
-        format!(
-            "export SINCH_AUTH_URL={url}/oauth2/token\nexport SINCH_API_BASE_URL={url}\nexport SINCH_PROJECT_ID={}\nexport SINCH_KEY_ID={}\nexport SINCH_KEY_SECRET={}\nexport SINCH_APP_KEY={}\nexport SINCH_APP_SECRET={}\nexport SINCH_SERVICE_PLAN_ID={}\nexport SINCH_SMS_API_TOKEN={}\nexport SINCH_SMS_REGION=us\nexport MAILGUN_API_KEY={}\nexport MAILGUN_DOMAIN={}\nexport SINCH_WEBHOOK_SECRET={}\n",
-            k.project_id,
-            k.key_id,
-            k.key_secret,
-            k.app_key,
-            k.app_secret,
-            k.service_plan_id,
-            k.sms_api_token,
-            k.mailgun_api_key,
-            k.mailgun_domain,
-            k.webhook_secret,
-            url = self.url(),
-        )
+        let url = self.url();
+        vec![
+            ("SINCH_AUTH_URL", format!("{url}/oauth2/token")),
+            ("SINCH_API_BASE_URL", url),
+            ("SINCH_PROJECT_ID", k.project_id.clone()),
+            ("SINCH_KEY_ID", k.key_id.clone()),
+            ("SINCH_KEY_SECRET", k.key_secret.clone()),
+            ("SINCH_APP_KEY", k.app_key.clone()),
+            ("SINCH_APP_SECRET", k.app_secret.clone()),
+            ("SINCH_SERVICE_PLAN_ID", k.service_plan_id.clone()),
+            ("SINCH_SMS_API_TOKEN", k.sms_api_token.clone()),
+            ("SINCH_SMS_REGION", "us".to_owned()),
+            ("MAILGUN_API_KEY", k.mailgun_api_key.clone()),
+            ("MAILGUN_DOMAIN", k.mailgun_domain.clone()),
+            ("SINCH_WEBHOOK_SECRET", k.webhook_secret.clone()),
+        ]
+    }
+
+    /// [`LocalServer::env_vars`] as shell `export` lines.
+    pub fn export_lines(&self) -> String {
+        self.env_vars()
+            .into_iter()
+            .map(|(k, v)| format!("export {k}={v}\n"))
+            .collect()
     }
 }
 

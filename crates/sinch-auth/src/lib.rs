@@ -7,6 +7,29 @@
 //!   without allocating: [`sign_authorization_into`], [`with_authorization`]).
 //! - `verify_*`: inbound callback and webhook verification.
 //! - [`diagnose()`]: an HTTP failure explained, with the fix.
+//!
+//! Which credentials does a product take?
+//!
+//! ```
+//! use sinch_auth::{AuthModel, Product};
+//!
+//! let voice: Product = "voice".parse()?;
+//! assert_eq!(voice.auth_model(), AuthModel::Application); // SINCH_APP_KEY, SINCH_APP_SECRET
+//! let numbers: Product = "numbers".parse()?;
+//! assert_eq!(numbers.auth_model(), AuthModel::Project); // OAuth2 bearer tokens
+//! assert_eq!(numbers.info().base_url(None)?, "https://numbers.api.sinch.com");
+//! # Ok::<(), sinch_auth::Error>(())
+//! ```
+//!
+//! A failed response, explained:
+//!
+//! ```
+//! use sinch_auth::{diagnose, Product};
+//!
+//! let headers = [("www-authenticate", r#"Bearer error="invalid_token""#)];
+//! let d = diagnose(Product::Numbers, 401, headers, b"", None);
+//! println!("{}: {}", d.cause, d.fix);
+//! ```
 
 mod b64;
 pub mod clock;

@@ -197,6 +197,24 @@ fn header_safe(what: &str, v: &str) -> Result<()> {
 
 /// Signs a Voice or Verification request. Send the returned `Authorization` and
 /// `x-timestamp` headers with exactly the body, path and Content-Type that were signed.
+///
+/// ```
+/// use sinch_auth::{sign_request, ApplicationCredentials, SignRequest};
+///
+/// // In an application: ApplicationCredentials::from_env()?
+/// let app = ApplicationCredentials::new("my-app-key", "bXktYXBwLXNlY3JldA==")?;
+/// let body = br#"{"method":"ttsCallout"}"#;
+/// let signed = sign_request(
+///     &app,
+///     &SignRequest::new("POST", "/calling/v1/callouts")
+///         .body(body)
+///         .timestamp("2024-01-19T09:19:28.937Z"), // omit it to sign with the current time
+/// )?;
+/// assert!(signed.authorization.starts_with("Application my-app-key:"));
+/// assert_eq!(signed.timestamp, "2024-01-19T09:19:28.937Z");
+/// assert!(signed.string_to_sign.starts_with("POST\n"));
+/// # Ok::<(), sinch_auth::Error>(())
+/// ```
 pub fn sign_request(app: &ApplicationCredentials, req: &SignRequest<'_>) -> Result<SignedRequest> {
     sign(app, req, SystemTime::now)
 }

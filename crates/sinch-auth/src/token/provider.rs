@@ -95,6 +95,29 @@ struct Inner {
 
 /// Cached OAuth2 client-credentials tokens for one access key. Clone it freely: clones share
 /// the cache.
+///
+/// One token request serves every caller, however many threads ask at once; the token is
+/// refreshed ahead of its expiry.
+///
+/// ```
+/// use sinch_auth::{ProjectCredentials, TokenProvider};
+/// # let server = sinch_auth_server::LocalServer::start_default().unwrap();
+/// # let token_url = server.token_url();
+/// # let keys = server.keys();
+/// # let (project_id, key_id, key_secret) = (keys.project_id, keys.key_id, keys.key_secret);
+///
+/// // In an application: ProjectCredentials::from_env()? and TokenProvider::new(creds)?.
+/// let creds = ProjectCredentials::new(project_id, key_id, key_secret)?;
+/// let provider = TokenProvider::builder(creds).token_url(token_url).build()?;
+/// let header = provider.authorization()?; // "Bearer eyJ…", cached until it nears expiry
+/// assert!(header.starts_with("Bearer "));
+///
+/// // After a 401 that says the token expired, clear it (only if it is still the cached one).
+/// let token = provider.token()?;
+/// provider.invalidate(&token);
+/// # assert_eq!(server.counters().token_requests, 1);
+/// # Ok::<(), sinch_auth::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct TokenProvider {
     inner: Arc<Inner>,

@@ -20,6 +20,28 @@ pub fn conversation_signature(secret: &str, body: &[u8], nonce: &[u8], timestamp
     ))
 }
 
+/// Verifies a Conversation API (or SMS) webhook against the app's webhook secret.
+///
+/// ```
+/// use sinch_auth::webhook::{Headers, VerifyOptions};
+/// use sinch_auth::{verify_conversation_webhook, ErrorKind};
+/// # let keys = sinch_auth_server::TestKeys::default();
+/// # let hook = sinch_auth_server::signed_webhook(
+/// #     sinch_auth_server::WebhookKind::Conversation, "https://example.test/hook", &keys).unwrap();
+/// # let secret = keys.webhook_secret.as_str();
+/// # let received: Vec<(&str, &str)> =
+/// #     hook.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+/// # let raw_body = hook.body.as_slice();
+///
+/// // The headers and the raw body exactly as received (never re-serialized JSON).
+/// let headers = Headers::from_pairs(received.iter().copied());
+/// verify_conversation_webhook(secret, &headers, raw_body, &VerifyOptions::default())?;
+///
+/// let err = verify_conversation_webhook("another secret", &headers, raw_body, &VerifyOptions::default())
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Signature); // err.reason() says why: bad_signature
+/// # Ok::<(), sinch_auth::Error>(())
+/// ```
 pub fn verify_conversation_webhook(
     secret: &str,
     headers: &Headers,
