@@ -597,3 +597,146 @@ fn demo_runs_and_reports() {
     );
     let _ = ServerConfig::default();
 }
+
+#[test]
+fn doctor_names_the_base_url_it_called_and_reports_as_json() {
+    let server = LocalServer::start_default().unwrap();
+    let mut c = cmd();
+    server_env(&mut c, &server);
+    let (code, o, e) = out(c.args(["doctor", "--product", "numbers"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let url = server.url();
+    assert!(
+        o.contains(&format!("base URL {url} (from SINCH_API_BASE_URL")),
+        "{o}"
+    );
+    assert!(o.contains(&format!("at {url}: 200 OK")), "{o}");
+    assert!(!o.contains("at https://numbers.api.sinch.com"), "{o}");
+
+    let mut c = cmd();
+    server_env(&mut c, &server);
+    let (code, o, _) = out(c.args(["doctor", "--json"]));
+    assert_eq!(code, 0, "{o}");
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(v["ok"], true);
+    let sections = v["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 4, "{o}");
+    assert!(sections.iter().all(|s| s["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] != "fail")));
+    assert!(!o.contains(&server.keys().key_secret), "{o}");
+
+    // A failing check: exit code 1 and "ok": false, still one JSON document.
+    let mut c = cmd();
+    server_env(&mut c, &server);
+    c.env("SINCH_KEY_SECRET", "wrong");
+    let (code, o, _) = out(c.args(["doctor", "--product", "numbers", "--json"]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(v["ok"], false);
+}
+
+#[test]
+fn json_output_of_token_sign_and_verify() {
+    let server = LocalServer::start_default().unwrap();
+    let mut c = cmd();
+    server_env(&mut c, &server);
+    let (code, o, _) = out(c.args(["token", "--json"]));
+    assert_eq!(code, 0);
+    let t: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(
+        t["authorization"].as_str().unwrap(),
+        format!("Bearer {}", t["access_token"].as_str().unwrap())
+    );
+    assert_eq!(t["token_url"], server.token_url());
+    assert!(t["expires_in"].as_u64().unwrap() > 0);
+
+    let v = case("application_signing.json", "A1");
+    let mut c = cmd();
+    c.env("SINCH_APP_KEY", v["app_key"].as_str().unwrap());
+    c.env("SINCH_APP_SECRET", v["app_secret"].as_str().unwrap());
+    let body = temp("sign-json.body", v["body"].as_str().unwrap().as_bytes());
+    let (code, o, e) = out(c.args([
+        "sign",
+        "--json",
+        "--method",
+        v["method"].as_str().unwrap(),
+        "--path",
+        v["path"].as_str().unwrap(),
+        "--content-type",
+        v["content_type"].as_str().unwrap(),
+        "--timestamp",
+        v["timestamp"].as_str().unwrap(),
+        "--body",
+        &format!("@{}", body.display()),
+    ]));
+    assert_eq!(code, 0, "{e}");
+    let s: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(
+        s["headers"]["Authorization"],
+        v["expected"]["authorization"]
+    );
+    assert_eq!(s["string_to_sign"], v["expected"]["string_to_sign"]);
+
+    let headers = temp("verify-json.headers", b"x-sinch-webhook-signature: AAAA\n");
+    let body = temp("verify-json.body", b"{}");
+    let (code, o, _) = out(cmd().env("SINCH_WEBHOOK_SECRET", "s").args([
+        "verify",
+        "conversation",
+        "--json",
+        "--headers",
+        headers.to_str().unwrap(),
+        "--body",
+        body.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1);
+    let r: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(r["valid"], false);
+    assert_eq!(r["reason"], "missing_header");
+}
+
+#[test]
+fn help_lists_exit_codes_and_completions_are_generated() {
+    let (code, o, _) = out(cmd().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(
+        o.contains("Exit codes:") && o.contains("70  internal error"),
+        "{o}"
+    );
+    for (shell, want) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef sinch-auth"),
+        ("fish", "complete -c sinch-auth"),
+    ] {
+        let (code, o, _) = out(cmd().args(["completions", shell]));
+        assert_eq!(code, 0, "{shell}");
+        assert!(o.contains(want) && o.contains("doctor"), "{shell}: {o}");
+    }
+    let (code, _, e) = out(cmd().args(["completions", "tcsh"]));
+    assert_eq!(code, 2, "{e}");
+}
+
+#[test]
+fn serve_json_prints_one_line_with_the_environment() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-auth"))
+        .args(["serve", "--json", "--exit-on-stdin-close"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let url = v["url"].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(v["env"]["SINCH_API_BASE_URL"], url);
+    assert_eq!(v["env"]["SINCH_AUTH_URL"], v["token_url"]);
+    assert_eq!(v["env"].as_object().unwrap().len(), 13);
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
