@@ -32,7 +32,7 @@ node_modules: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch node_modules
 
-## Artifacts, into dist/ (about 3 min here from a warm cargo cache, 5 from a cold one).
+## Artifacts, into dist/ (about 2.5 min here with a cold target folder, 2 after a change).
 dist: dist-python dist-node
 
 # abi3 wheel (manylinux2014, via zig) carrying the `sinch-auth` command, and the sdist.

@@ -146,8 +146,10 @@ def footprint() -> list[tuple[str, float, float, float | None, float | None]]:
         bare = "python (bare)" if name.startswith("python") else "node (bare)"
         extra_ms = extra_mb = None
         if name != bare:
-            extra_ms = statistics.median(a - b for a, b in zip(times[name], times[bare]))
-            extra_mb = statistics.median(a - b for a, b in zip(rss[name], rss[bare]))
+            extra_ms = statistics.median(
+                a - b for a, b in zip(times[name], times[bare], strict=True)
+            )
+            extra_mb = statistics.median(a - b for a, b in zip(rss[name], rss[bare], strict=True))
         rows.append(
             (name, statistics.median(times[name]), statistics.median(rss[name]), extra_ms, extra_mb)
         )
@@ -341,6 +343,10 @@ def main() -> None:
     for label, key in py_ops:
         a, p, o = g(f"{key}/sinch_auth"), g(f"{key}/pure_python"), g(f"{key}/official_sinch")
         lines.append(f"| {label} | {us(a)} | {us(p)} | {us(o)} | {ratio(a, p)} | {ratio(a, o)} |")
+        for shape, text in (("keywords", "keywords, charset"), ("str_body", "str body, 'post'")):
+            k = g(f"{key}/sinch_auth_{shape}")
+            if k is not None:
+                lines.append(f"| {label} ({text}) | {us(k)} | {us(p)} | | {ratio(k, p)} | |")
     lines.append(f"| cached token() | {us(g('python/cached_token/token/sinch_auth'))} | | | | |")
     lines.append(
         f"| cached authorization() | {us(g('python/cached_token/authorization/sinch_auth'))} | | | | |"
@@ -359,6 +365,12 @@ def main() -> None:
     for label, key in node_ops:
         a, c, o = g(f"{key}/sinch_auth"), g(f"{key}/node_crypto"), g(f"{key}/sdk_client")
         lines.append(f"| {label} | {us(a)} | {us(c)} | {us(o)} | {ratio(a, c)} | {ratio(a, o)} |")
+        for shape, text in (("charset", "'post', charset"), ("string_body", "string body")):
+            k = g(f"{key}/sinch_auth_{shape}")
+            if k is not None:
+                lines.append(
+                    f"| {label} ({text}) | {us(k)} | {us(c)} | {us(o)} | {ratio(k, c)} | {ratio(k, o)} |"
+                )
     for t in ("tokenSync", "authorizationSync", "token_await"):
         lines.append(f"| cached {t} | {us(g(f'node/cached_token/{t}/sinch_auth'))} | | | | |")
     lines += [

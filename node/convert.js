@@ -9,7 +9,7 @@ function toBuffer (body) {
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
   if (body instanceof ArrayBuffer) return Buffer.from(body)
-  throw new TypeError('body must be a Buffer, Uint8Array, ArrayBuffer or string (the raw body as received)')
+  throw new ConfigError('body must be a Buffer, Uint8Array, ArrayBuffer or string (the raw body as received)')
 }
 
 function pushValue (out, name, value) {
@@ -28,12 +28,12 @@ function flattenHeaders (headers) {
   if (headers === undefined || headers === null) return out
   if (Array.isArray(headers)) {
     if (headers.every((h) => typeof h === 'string')) {
-      if (headers.length % 2 !== 0) throw new TypeError('raw headers must come in name/value pairs')
+      if (headers.length % 2 !== 0) throw new ConfigError('raw headers must come in name/value pairs')
       for (let i = 0; i < headers.length; i += 2) pushValue(out, headers[i], headers[i + 1])
       return out
     }
     for (const pair of headers) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('headers must be [name, value] pairs')
+      if (!Array.isArray(pair) || pair.length !== 2) throw new ConfigError('headers must be [name, value] pairs')
       pushValue(out, pair[0], pair[1])
     }
     return out
@@ -53,23 +53,22 @@ function flattenHeaders (headers) {
     }
     return out
   }
-  throw new TypeError('headers must be an object, a Headers, a Map or an array of pairs')
+  throw new ConfigError('headers must be an object, a Headers, a Map or an array of pairs')
 }
 
 function toSeconds (now) {
   if (now === undefined || now === null) return null
   if (now instanceof Date) return now.getTime() / 1000
   if (typeof now === 'number') return now
-  throw new TypeError('now must be epoch seconds or a Date')
+  throw new ConfigError('now must be epoch seconds or a Date')
 }
 
-const DEFAULT_TOLERANCE = 300
-
-function toTolerance (tolerance) {
-  if (tolerance === undefined) return DEFAULT_TOLERANCE
-  if (tolerance === null) return null
-  if (typeof tolerance === 'number') return tolerance
-  throw new TypeError('tolerance must be seconds, or null to turn the freshness check off')
+/** [tolerance, check freshness]: undefined is the core's default, null turns the check off. */
+function freshness (tolerance) {
+  if (tolerance === undefined) return [undefined, true]
+  if (tolerance === null) return [undefined, false]
+  if (typeof tolerance === 'number') return [tolerance, true]
+  throw new ConfigError('tolerance must be seconds, or null to turn the freshness check off')
 }
 
 function str (name, value) {
@@ -77,4 +76,4 @@ function str (name, value) {
   return value
 }
 
-module.exports = { toBuffer, flattenHeaders, toSeconds, toTolerance, str, DEFAULT_TOLERANCE }
+module.exports = { toBuffer, flattenHeaders, toSeconds, freshness, str }

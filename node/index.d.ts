@@ -38,8 +38,10 @@ export class TransportError extends SinchAuthError {}
 export class InvalidResponseError extends SinchAuthError {}
 export class SignatureError extends SinchAuthError {}
 
-/** Default freshness window for webhook timestamps, in seconds. */
+/** The core's defaults: freshness tolerance (seconds), signed Content-Type, token endpoint. */
 export const DEFAULT_TOLERANCE: number
+export const DEFAULT_CONTENT_TYPE: string
+export const DEFAULT_TOKEN_URL: string
 
 export type AuthModel = 'project' | 'application' | 'service-plan' | 'api-key'
 export type Body = Buffer | Uint8Array | ArrayBuffer | string

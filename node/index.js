@@ -5,12 +5,15 @@ const util = require('node:util')
 const native = require('./native.js')
 const errors = require('./errors.js')
 const { call, fromNative, ConfigError } = errors
-const { toBuffer, flattenHeaders, toSeconds, toTolerance, str, DEFAULT_TOLERANCE } = require('./convert.js')
+const { toBuffer, flattenHeaders, toSeconds, freshness, str } = require('./convert.js')
 
 const NATIVE = new WeakMap()
 // Looked up once: reading a property of the addon's exports object is slow.
 const signAuthorization = native.signAuthorization
+const xTimestampNow = native.xTimestampNow
 const inspect = util.inspect.custom
+// The core's defaults (tolerance, content type, replay guard, token URL): read, never restated.
+const DEFAULTS = Object.freeze(native.defaults())
 
 function nativeOf (obj, Cls, what) {
   const n = obj instanceof Cls ? NATIVE.get(obj) : undefined
@@ -45,29 +48,23 @@ class ProjectCredentials {
   [inspect] () { return this.toString() }
 }
 
-// Lets fromEnv() hand a native object to the constructor; not exported, so not forgeable.
-const ADOPT = Symbol('adopt')
-let handleIn
+// The native credentials as an External, what signAuthorization takes (cheaper to check than
+// a class instance); kept beside the class object for its lifetime.
+const EXTERNAL = new WeakMap()
 
 class ApplicationCredentials {
-  // The native object's registry handle: the native functions that sign or verify take it
-  // (a number crosses napi far more cheaply than a class instance).
-  #handle = 0
-
-  constructor (options = {}, adopted = undefined) {
-    const n = options === ADOPT
-      ? adopted
-      : call(() => new native.ApplicationCredentials(str('appKey', options.appKey), str('appSecret', options.appSecret)))
+  constructor ({ appKey, appSecret } = {}) {
+    const n = call(() => new native.ApplicationCredentials(str('appKey', appKey), str('appSecret', appSecret)))
     NATIVE.set(this, n)
-    this.#handle = n.handle
-  }
-
-  static {
-    handleIn = (app) => (typeof app === 'object' && app !== null && #handle in app) ? app.#handle : 0
+    EXTERNAL.set(this, n.external)
   }
 
   /** SINCH_APP_KEY, SINCH_APP_SECRET. */
-  static fromEnv () { return new ApplicationCredentials(ADOPT, call(() => native.ApplicationCredentials.fromEnv())) }
+  static fromEnv () {
+    const app = wrap(ApplicationCredentials, call(() => native.ApplicationCredentials.fromEnv()))
+    EXTERNAL.set(app, NATIVE.get(app).external)
+    return app
+  }
   get appKey () { return NATIVE.get(this).appKey }
   basicAuthorization () { return NATIVE.get(this).basicAuthorization() }
   toJSON () { return { appKey: this.appKey, appSecret: '[redacted]' } }
@@ -136,11 +133,14 @@ function seconds (name, v) {
   return v
 }
 
+const freshToken = native.freshToken
+
 class TokenProvider {
-  // The last token and until when (performance.now()) it may be handed out without asking
-  // the native cache: the Rust provider says how long (its refresh point), so no policy
-  // lives here; it only saves the napi round trip on the hot path.
-  #cached = null
+  #external
+  // The AccessToken object last handed out, reused while the Rust provider reports that same
+  // token as fresh: the provider is the only cache and decides; this only saves building the
+  // object again.
+  #last = null
 
   constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh } = {}) {
     const creds = nativeOf(credentials, ProjectCredentials, 'ProjectCredentials')
@@ -152,31 +152,31 @@ class TokenProvider {
       refreshMargin: seconds('refreshMargin', refreshMargin),
       backgroundRefresh
     })))
+    this.#external = NATIVE.get(this).external
   }
 
-  #remember (info) {
-    const token = new AccessToken(info)
-    this.#cached = info.freshForMs > 0 ? { token, until: performance.now() + info.freshForMs } : null
-    return token
+  #wrap (info) {
+    const last = this.#last
+    if (last !== null && last.token === info.token) return last
+    return (this.#last = new AccessToken(info))
   }
 
-  /** A valid token; the request runs off the event loop, one for all concurrent callers. */
+  /** A valid token. The Rust provider is the only cache: a fresh cached token comes back at
+   *  once; a fetch runs off the event loop, one for all concurrent callers. */
   async token () {
-    const c = this.#cached
-    if (c !== null && performance.now() < c.until) return c.token
-    let info
+    const fresh = freshToken(this.#external)
+    if (fresh !== undefined && this.#last !== null && this.#last.token === fresh) return this.#last
     try {
-      info = await NATIVE.get(this).token()
+      return this.#wrap(await NATIVE.get(this).token())
     } catch (e) {
       throw fromNative(e)
     }
-    return this.#remember(info)
   }
 
   tokenSync () {
-    const c = this.#cached
-    if (c !== null && performance.now() < c.until) return c.token
-    return this.#remember(call(() => NATIVE.get(this).tokenSync()))
+    const fresh = freshToken(this.#external)
+    if (fresh !== undefined && this.#last !== null && this.#last.token === fresh) return this.#last
+    return this.#wrap(call(() => NATIVE.get(this).tokenSync()))
   }
   async authorization () { return (await this.token()).authorization }
   authorizationSync () { return this.tokenSync().authorization }
@@ -184,15 +184,11 @@ class TokenProvider {
   /** After a 401 for `token`: forget it if it is still the cached one. */
   invalidate (token) {
     const s = token instanceof AccessToken ? token.token : token
-    if (typeof s !== 'string') throw new TypeError('invalidate takes an AccessToken or the token string')
-    if (this.#cached !== null && this.#cached.token.token === s) this.#cached = null
+    if (typeof s !== 'string') throw new ConfigError('invalidate takes an AccessToken or the token string')
     return NATIVE.get(this).invalidate(s)
   }
 
-  clear () {
-    this.#cached = null
-    NATIVE.get(this).clear()
-  }
+  clear () { NATIVE.get(this).clear() }
   get tokenUrl () { return NATIVE.get(this).tokenUrl }
   stats () { return NATIVE.get(this).stats() }
   toJSON () { return { keyId: NATIVE.get(this).keyId, tokenUrl: this.tokenUrl } }
@@ -202,7 +198,7 @@ class TokenProvider {
 
 class MemoryReplayGuard {
   constructor ({ capacity, window } = {}) {
-    NATIVE.set(this, new native.MemoryReplayGuard(capacity, window))
+    NATIVE.set(this, call(() => new native.MemoryReplayGuard(capacity ?? undefined, window ?? undefined)))
   }
 
   [inspect] () { return 'MemoryReplayGuard {}' }
@@ -224,58 +220,57 @@ function diagnose (product, status, headers, body, baseUrl) {
   return call(() => native.diagnose(str('product', product), status, flattenHeaders(headers), toBuffer(body), baseUrl ?? undefined))
 }
 
-function handleOf (app) {
-  const handle = handleIn(app)
-  if (handle === 0) throw new ConfigError('expected ApplicationCredentials')
-  return handle
-}
+function appOf (app) { return nativeOf(app, ApplicationCredentials, 'ApplicationCredentials') }
 
-/** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
-function signRequestDetails (app, { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = {}) {
-  const a = handleOf(app)
-  return call(() => native.signRequest(a, str('method', method), str('path', path), toBuffer(body),
-    str('contentType', contentType), timestamp ?? undefined, Boolean(includeQuery), str('scheme', scheme)))
-}
-
-// The common methods as codes, so the native side need not read their strings (the same
-// table as known_method in bindings/node/src/hot_path.rs); 0 = read the string.
-function methodCode (method) {
-  return method === 'POST' ? 1 : method === 'GET' ? 2 : method === 'PUT' ? 3 : method === 'DELETE' ? 4 : method === 'PATCH' ? 5 : 0
-}
-
-/** The two headers of an application-signed request: { Authorization, 'x-timestamp' }.
- *  Written for speed (it is the hot path): plain type checks, and a numeric handle instead
- *  of the credentials object across napi. */
-function signRequest (app, request) {
-  const handle = handleOf(app)
-  const { method, path, body, contentType = 'application/json', timestamp, includeQuery = false, scheme = 'application' } = request || {}
-  // The Node SDK's x-timestamp format: ISO-8601 UTC with milliseconds.
-  const ts = timestamp === undefined || timestamp === null ? new Date().toISOString() : timestamp
-  if (typeof method !== 'string' || typeof path !== 'string' || typeof contentType !== 'string' || typeof ts !== 'string') {
-    throw new ConfigError('method, path, contentType and timestamp must be strings')
+// Type checks only (what a string or Buffer is); every rule about the values is the core's.
+function fields (request) {
+  if (request === null || typeof request !== 'object') {
+    throw new ConfigError('signRequest takes (app, { method, path, body, contentType, timestamp })')
   }
-  if (scheme !== 'application' && scheme !== 'service') throw new ConfigError("scheme must be 'application' or 'service'")
-  const bytes = body instanceof Uint8Array ? body : toBuffer(body)
-  const flags = (includeQuery === true ? 1 : 0) | (scheme === 'service' ? 2 : 0) |
-    (methodCode(method) << 2) | (contentType === 'application/json' ? 32 : 0)
-  let authorization
+  const { method, path, contentType, timestamp, includeQuery, scheme } = request
+  if (typeof method !== 'string' || typeof path !== 'string') throw new ConfigError('method and path must be strings')
+  if ((contentType !== undefined && typeof contentType !== 'string') ||
+      (timestamp !== undefined && timestamp !== null && typeof timestamp !== 'string') ||
+      (scheme !== undefined && typeof scheme !== 'string')) {
+    throw new ConfigError('contentType, timestamp and scheme must be strings when given')
+  }
+  if (includeQuery !== undefined && typeof includeQuery !== 'boolean') throw new ConfigError('includeQuery must be a boolean')
+  return request
+}
+
+/** The two headers of an application-signed request: { Authorization, 'x-timestamp' }. */
+function signRequest (app, request) {
+  const a = EXTERNAL.get(app)
+  if (a === undefined) throw new ConfigError('expected ApplicationCredentials')
+  const { method, path, body, contentType, timestamp, includeQuery, scheme } = fields(request)
+  const bytes = body instanceof Uint8Array || typeof body === 'string' ? body : toBuffer(body)
   try {
-    authorization = signAuthorization(handle, method, path, contentType, ts, bytes, flags)
+    const ts = timestamp ?? xTimestampNow()
+    return { Authorization: signAuthorization(a, method, path, contentType, ts, bytes, includeQuery, scheme), 'x-timestamp': ts }
   } catch (e) {
     throw fromNative(e)
   }
-  return { Authorization: authorization, 'x-timestamp': ts }
+}
+
+/** signRequest plus the intermediates (contentMd5, stringToSign), for debugging. */
+function signRequestDetails (app, request) {
+  const a = appOf(app)
+  const { method, path, body, contentType, timestamp, includeQuery, scheme } = fields(request)
+  const bytes = toBuffer(body)
+  return call(() => native.signRequestDetails(a, method, path, contentType, timestamp ?? undefined, bytes, includeQuery, scheme))
 }
 
 function verifyApplicationCallback (app, method, path, headers, body, { now, tolerance } = {}) {
-  const a = handleOf(app)
+  const a = appOf(app)
+  const [t, on] = freshness(tolerance)
   call(() => native.verifyApplicationCallback(a, str('method', method), str('path', path),
-    flattenHeaders(headers), toBuffer(body), toSeconds(now), toTolerance(tolerance)))
+    flattenHeaders(headers), toBuffer(body), toSeconds(now), t, on))
 }
 
 function verifyConversationWebhook (secret, headers, body, { now, tolerance } = {}) {
+  const [t, on] = freshness(tolerance)
   call(() => native.verifyConversationWebhook(str('secret', secret), flattenHeaders(headers),
-    toBuffer(body), toSeconds(now), toTolerance(tolerance)))
+    toBuffer(body), toSeconds(now), t, on))
 }
 
 function verifyNumbersCallback (secret, headers, body) {
@@ -287,8 +282,9 @@ function verifyMailgunWebhook (signingKey, timestamp, token, signature, { now, t
   const guard = replayGuard === undefined || replayGuard === null
     ? undefined
     : nativeOf(replayGuard, MemoryReplayGuard, 'MemoryReplayGuard')
+  const [t, on] = freshness(tolerance)
   call(() => native.verifyMailgunWebhook(str('signingKey', signingKey), ts, str('token', token),
-    str('signature', signature), toSeconds(now), toTolerance(tolerance), guard))
+    str('signature', signature), toSeconds(now), t, on, guard))
 }
 
 function panicForTests () { call(() => native.panicForTests()) }
@@ -307,7 +303,9 @@ const { call: _call, fromNative: _fromNative, ...errorClasses } = errors
 
 module.exports = {
   ...errorClasses,
-  DEFAULT_TOLERANCE,
+  DEFAULT_TOLERANCE: DEFAULTS.tolerance,
+  DEFAULT_CONTENT_TYPE: DEFAULTS.contentType,
+  DEFAULT_TOKEN_URL: DEFAULTS.tokenUrl,
   ProjectCredentials,
   ApplicationCredentials,
   ServicePlanCredentials,

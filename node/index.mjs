@@ -12,6 +12,8 @@ export const {
   InvalidResponseError,
   SignatureError,
   DEFAULT_TOLERANCE,
+  DEFAULT_CONTENT_TYPE,
+  DEFAULT_TOKEN_URL,
   ProjectCredentials,
   ApplicationCredentials,
   ServicePlanCredentials,

@@ -94,8 +94,13 @@ async function main () {
     const ours = sa.signRequest(app, req)
     const theirs = baseline.signRequest(KEY, SECRET, 'POST', '/calling/v1/callouts', b, 'application/json', TS)
     if (ours.Authorization !== theirs.Authorization) throw new Error('signatures differ')
+    // The calls as users write them: another method casing and a charset, a string body.
+    const reqCharset = { method: 'post', path: '/calling/v1/callouts', body: b, contentType: 'application/json; charset=UTF-8', timestamp: TS }
+    const reqString = { method: 'POST', path: '/calling/v1/callouts', body: text, timestamp: TS }
     const variants = {
       sinch_auth: () => sa.signRequest(app, req),
+      sinch_auth_charset: () => sa.signRequest(app, reqCharset),
+      sinch_auth_string_body: () => sa.signRequest(app, reqString),
       node_crypto: () => baseline.signRequest(KEY, SECRET, 'POST', '/calling/v1/callouts', b, 'application/json', TS)
     }
     if (official) {

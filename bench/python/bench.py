@@ -89,7 +89,7 @@ def side_by_side(prefix: str, variants: dict, rounds: int = 15) -> None:
     for k in keys:
         emit(f"{prefix}/{k}", statistics.median(samples[k]))
     if "rust_core" in samples:
-        ratios = [a / c for a, c in zip(samples["sinch_auth"], samples["rust_core"])]
+        ratios = [a / c for a, c in zip(samples["sinch_auth"], samples["rust_core"], strict=True)]
         print(json.dumps({"name": f"{prefix}/overhead", "ratio": statistics.median(ratios)}))
 
 
@@ -109,6 +109,19 @@ def main() -> None:
         variants: dict = {
             "sinch_auth": call(
                 sa.sign_request, app, "POST", "/calling/v1/callouts", b, "application/json", TS
+            ),
+            # The call as users write it: keywords, a charset in the content type.
+            "sinch_auth_keywords": call(
+                sa.sign_request,
+                app,
+                "POST",
+                "/calling/v1/callouts",
+                body=b,
+                content_type="application/json; charset=UTF-8",
+                timestamp=TS,
+            ),
+            "sinch_auth_str_body": call(
+                sa.sign_request, app, "post", "/calling/v1/callouts", b.decode(), None, TS
             ),
             "pure_python": call(
                 baseline.sign_request,

@@ -16,6 +16,9 @@ _Now = Union[None, int, float, datetime]
 __all__ = [
     "AccessToken",
     "ApplicationCredentials",
+    "DEFAULT_CONTENT_TYPE",
+    "DEFAULT_REPLAY_CAPACITY",
+    "DEFAULT_REPLAY_WINDOW",
     "DEFAULT_TOKEN_URL",
     "DEFAULT_TOLERANCE",
     "Diagnosis",
@@ -46,6 +49,9 @@ __all__ = [
 __version__: str
 DEFAULT_TOLERANCE: float
 DEFAULT_TOKEN_URL: str
+DEFAULT_CONTENT_TYPE: str
+DEFAULT_REPLAY_CAPACITY: int
+DEFAULT_REPLAY_WINDOW: float
 
 def auth_model(product: str) -> str: ...
 def products() -> list[str]: ...
@@ -165,7 +171,7 @@ def sign_request(
     method: str,
     path: str,
     body: Optional[_Body] = None,
-    content_type: str = "application/json",
+    content_type: str = ...,  # DEFAULT_CONTENT_TYPE
     timestamp: Optional[str] = None,
     *,
     include_query: bool = False,
@@ -176,7 +182,7 @@ def sign_request_details(
     method: str,
     path: str,
     body: Optional[_Body] = None,
-    content_type: str = "application/json",
+    content_type: str = ...,  # DEFAULT_CONTENT_TYPE
     timestamp: Optional[str] = None,
     *,
     include_query: bool = False,
@@ -205,7 +211,9 @@ def verify_numbers_callback(secret: str, headers: _Headers, body: _Body) -> None
 @final
 class MemoryReplayGuard:
     def __new__(
-        cls, capacity: int = 100000, window: Optional[_Seconds] = None
+        cls,
+        capacity: int = ...,
+        window: Optional[_Seconds] = None,  # DEFAULT_REPLAY_*
     ) -> MemoryReplayGuard: ...
 
 def verify_mailgun_webhook(

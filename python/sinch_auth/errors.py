@@ -38,8 +38,9 @@ class SinchAuthError(Exception):
         )
 
 
-class ConfigError(SinchAuthError):
-    """Bad or missing configuration: env vars, credential shapes, URLs, arguments."""
+class ConfigError(SinchAuthError, ValueError):
+    """Bad or missing configuration: env vars, credential shapes, URLs, arguments. Also a
+    ``ValueError``, so ``except ValueError`` catches bad input too."""
 
     default_kind = "config"
 

@@ -99,7 +99,8 @@ test('headers in every shape, now as a Date', () => {
   }
   assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, c.body, { now: c.now + 3600 }), (e) => e.reason === 'stale_timestamp')
   sa.verifyConversationWebhook(c.secret, obj, c.body, { tolerance: null })
-  assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, 42), TypeError)
+  assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, 42), sa.ConfigError)
+  assert.throws(() => sa.verifyConversationWebhook(c.secret, obj, c.body, { now: Date.now() }), /milliseconds/)
   // Only own properties count (an inherited signature is not the request's); undefined is
   // absent; numbers and Buffers are values.
   const inherited = Object.create(Object.fromEntries(c.headers))

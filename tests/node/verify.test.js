@@ -1,6 +1,6 @@
 'use strict'
-// The verify entry points (plain Node-API callbacks reading headers through stack buffers),
-// on the inputs they treat specially: fields past the buffers, non-ASCII, wrong arguments.
+// The verify functions on the inputs a binding can get wrong: long and non-ASCII fields,
+// wrong arguments, the default tolerance.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
@@ -21,7 +21,7 @@ function conversation (secret, body, nonce, ts = String(NOW)) {
   }
 }
 
-test('secrets, names and values longer than the stack buffers, and non-ASCII ones', () => {
+test('long and non-ASCII secrets, names and values', () => {
   const body = Buffer.from('{"é":"✓"}')
   for (const secret of ['s', 'é'.repeat(300), 'k'.repeat(5000), 'ключ-😀']) {
     for (const nonce of ['01FJA8B4A7BM43YGWSG9GBV067', 'n'.repeat(3000), 'nonce-ü']) {
@@ -40,7 +40,7 @@ test('secrets, names and values longer than the stack buffers, and non-ASCII one
   }
 })
 
-test('application callbacks verify through the handle, with long paths', () => {
+test('application callbacks verify with long paths', () => {
   const app = new sa.ApplicationCredentials({ appKey: 'k', appSecret: 'bXkta2V5LXNlY3JldA==' })
   const ts = new Date(NOW * 1000).toISOString()
   for (const path of ['/callback', '/' + 'p'.repeat(3000), '/ü/callback']) {
@@ -51,25 +51,31 @@ test('application callbacks verify through the handle, with long paths', () => {
   }
 })
 
-test('the native verify entry points reject wrong arguments as config errors, never a crash', () => {
+test('the native verify functions refuse wrong arguments with an error, never a crash', () => {
   const call = (f, ...args) => { try { f(...args); return null } catch (e) { return e } }
   const empty = Buffer.alloc(0)
   const bad = [
     [native.verifyConversationWebhook],
-    [native.verifyConversationWebhook, 's', [], empty, null],
-    [native.verifyConversationWebhook, 1, [], empty, null, null],
-    [native.verifyConversationWebhook, 's', 'not an array', empty, null, null],
-    [native.verifyConversationWebhook, 's', ['a', 1], empty, null, null],
-    [native.verifyConversationWebhook, 's', [], 'not a buffer', null, null],
-    [native.verifyConversationWebhook, 's', [], empty, 'soon', null],
+    [native.verifyConversationWebhook, 1, [], empty, null, null, true],
+    [native.verifyConversationWebhook, 's', 'not an array', empty, null, null, true],
+    [native.verifyConversationWebhook, 's', ['a', 1], empty, null, null, true],
+    [native.verifyConversationWebhook, 's', [], 'not a buffer', null, null, true],
+    [native.verifyConversationWebhook, 's', [], empty, 'soon', null, true],
     [native.verifyNumbersCallback, 's', []],
     [native.verifyNumbersCallback, 's', [{}, 'v'], empty],
-    [native.verifyApplicationCallback, 0, 'POST', '/p', [], empty, null, null],
-    [native.verifyApplicationCallback, 1, 7, '/p', [], empty, null, null]
+    [native.verifyApplicationCallback, 0, 'POST', '/p', [], empty, null, null, true],
+    [native.verifyApplicationCallback, {}, 7, '/p', [], empty, null, null, true]
   ]
   for (const [f, ...args] of bad) {
-    const e = call(f, ...args)
-    assert.ok(e instanceof Error, `${f.name} ${args.length}`)
-    assert.ok(e.message.startsWith('sinch-auth:{"kind":"config"'), e.message)
+    assert.ok(call(f, ...args) instanceof Error, `${f.name} ${args.length}`)
   }
+})
+
+test('the default tolerance is the core\'s: a timestamp just inside passes, just outside fails', () => {
+  const secret = 'tolerance-secret'
+  const body = Buffer.from('{}')
+  const at = (age) => conversation(secret, body, 'nonce', String(NOW - age))
+  sa.verifyConversationWebhook(secret, at(sa.DEFAULT_TOLERANCE - 1), body, { now: NOW })
+  assert.throws(() => sa.verifyConversationWebhook(secret, at(sa.DEFAULT_TOLERANCE + 1), body, { now: NOW }),
+    (e) => e.reason === 'stale_timestamp')
 })

@@ -1,6 +1,5 @@
 //! The four credential classes (the JS layer wraps them with option-object constructors).
 
-use crate::app_handles;
 use crate::errors::guarded;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -43,20 +42,13 @@ impl ProjectCredentials {
 #[napi]
 pub struct ApplicationCredentials {
     pub(crate) inner: Arc<core::ApplicationCredentials>,
-    handle: u32,
 }
 
 impl ApplicationCredentials {
-    fn registered(inner: core::ApplicationCredentials) -> Self {
-        let inner = Arc::new(inner);
-        let handle = app_handles::register(inner.clone());
-        Self { inner, handle }
-    }
-}
-
-impl Drop for ApplicationCredentials {
-    fn drop(&mut self) {
-        app_handles::release(self.handle);
+    fn wrap(inner: core::ApplicationCredentials) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 }
 
@@ -64,20 +56,20 @@ impl Drop for ApplicationCredentials {
 impl ApplicationCredentials {
     #[napi(constructor)]
     pub fn new(app_key: String, app_secret: String) -> Result<Self> {
-        guarded(|| core::ApplicationCredentials::new(app_key, app_secret)).map(Self::registered)
+        guarded(|| core::ApplicationCredentials::new(app_key, app_secret)).map(Self::wrap)
     }
     #[napi(factory)]
     pub fn from_env() -> Result<Self> {
-        guarded(core::ApplicationCredentials::from_env).map(Self::registered)
-    }
-    /// What the signing and verifying functions take (see `app_handles`).
-    #[napi(getter)]
-    pub fn handle(&self) -> u32 {
-        self.handle
+        guarded(core::ApplicationCredentials::from_env).map(Self::wrap)
     }
     #[napi(getter)]
     pub fn app_key(&self) -> String {
         self.inner.app_key().to_owned()
+    }
+    /// The same credentials as an `External`, what `signAuthorization` takes.
+    #[napi(getter)]
+    pub fn external(&self) -> External<Arc<core::ApplicationCredentials>> {
+        External::new(self.inner.clone())
     }
     #[napi]
     pub fn basic_authorization(&self) -> String {

@@ -1,11 +1,11 @@
 //! Python values -> core arguments: bodies, header mappings, times.
 
-use pyo3::exceptions::PyTypeError;
+use crate::errors::to_py_err;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 use sinch_auth::webhook::Headers;
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// Bodies smaller than this are hashed with the GIL held: releasing and re-taking it costs
 /// more than the work. Larger ones are hashed with the GIL released.
@@ -22,13 +22,25 @@ pub fn body_cow<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     body_bytes(obj).map(Cow::Owned)
 }
 
-/// A `str` argument's text, borrowed (see [`borrowed_utf8`]); a `TypeError` naming it
-/// otherwise.
+/// A `str` argument's text, borrowed; a `ConfigError` naming the argument otherwise.
 pub fn str_arg<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<&'a str> {
     match obj.cast::<PyString>() {
         Ok(s) => borrowed_utf8(s),
-        Err(_) => Err(PyTypeError::new_err(format!("{what} must be a str"))),
+        Err(_) => Err(config_error(
+            obj.py(),
+            format!(
+                "{what} must be a str, not {}",
+                obj.get_type()
+                    .name()
+                    .map_or_else(|_| "?".into(), |n| n.to_string())
+            ),
+        )),
     }
+}
+
+/// A `ConfigError` (also a `ValueError`) with `message`.
+pub fn config_error(py: Python<'_>, message: String) -> PyErr {
+    to_py_err(py, sinch_auth::Error::config(message))
 }
 
 /// bytes, bytearray, memoryview or str (UTF-8) -> raw bytes.
@@ -48,44 +60,27 @@ pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if obj.hasattr("tobytes")? {
         return body_bytes(&obj.call_method0("tobytes")?);
     }
-    Err(PyTypeError::new_err(
-        "body must be bytes, bytearray, memoryview or str (the raw body as received)",
+    Err(config_error(
+        obj.py(),
+        format!(
+            "the body must be bytes, bytearray, memoryview or str (the raw body as received), not {}",
+            obj.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+        ),
     ))
 }
 
-// Public CPython API with this signature since 3.3, and in the stable ABI (unchanged) since
-// 3.10; the abi3-py39 module uses it on 3.9 too (see `hot_path`).
-extern "C" {
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut pyo3::ffi::PyObject,
-        size: *mut pyo3::ffi::Py_ssize_t,
-    ) -> *const std::ffi::c_char;
-}
-
-/// A `str`'s UTF-8, borrowed from the object (CPython caches it there): no copy, no `bytes`.
-/// Errors for a `str` that cannot be encoded (lone surrogates).
+/// A `str`'s UTF-8, borrowed from the object (CPython caches it there; pyo3 reads it with
+/// `PyUnicode_AsUTF8AndSize`, stable ABI since 3.10): no copy, no `bytes`. A `str` that cannot
+/// be encoded (a lone surrogate) is a `ConfigError`, never a lossy read.
 pub fn borrowed_utf8<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
-    // SAFETY: `s` is a live `str`, and `'a` borrows it.
-    unsafe { utf8_of(s.as_ptr()) }.ok_or_else(|| PyErr::fetch(s.py()))
-}
-
-/// [`borrowed_utf8`] on a raw object; `None` with the Python error set when it cannot be
-/// encoded.
-///
-/// # Safety
-/// `obj` must be a live `str`, and outlive `'a`.
-pub unsafe fn utf8_of<'a>(obj: *mut pyo3::ffi::PyObject) -> Option<&'a str> {
-    let mut len: pyo3::ffi::Py_ssize_t = 0;
-    // SAFETY: as documented; the buffer lives as long as the object.
-    unsafe {
-        let p = PyUnicode_AsUTF8AndSize(obj, &mut len);
-        if p.is_null() {
-            return None;
-        }
-        let bytes = std::slice::from_raw_parts(p.cast::<u8>(), len as usize);
-        // CPython's UTF-8 of a str is valid UTF-8 (it raises on lone surrogates instead).
-        Some(std::str::from_utf8_unchecked(bytes))
-    }
+    s.to_str().map_err(|_| {
+        config_error(
+            s.py(),
+            "a str argument holds a character that UTF-8 cannot encode (a lone surrogate): \
+             pass the text as it will be sent"
+                .to_owned(),
+        )
+    })
 }
 
 fn text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
@@ -95,7 +90,7 @@ fn text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(String::from_utf8_lossy(b.as_bytes()));
     }
-    Err(PyTypeError::new_err(
+    Err(crate::errors::config_err(
         "header names and values must be str or bytes",
     ))
 }
@@ -107,7 +102,7 @@ fn value_bytes<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(b.as_bytes());
     }
-    Err(PyTypeError::new_err(
+    Err(crate::errors::config_err(
         "header names and values must be str or bytes",
     ))
 }
@@ -139,7 +134,9 @@ fn for_each_header(
     for item in items.try_iter()? {
         let item = item?;
         let (name, value) = pair(&item).ok_or_else(|| {
-            PyTypeError::new_err("headers must be a mapping or an iterable of (name, value) pairs")
+            crate::errors::config_err(
+                "headers must be a mapping or an iterable of (name, value) pairs",
+            )
         })?;
         let name = text(&name)?;
         if value.cast::<PyString>().is_err() && value.cast::<PyBytes>().is_err() {
@@ -193,17 +190,13 @@ pub fn seconds(obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
         Ok(s) => s,
         Err(_) if obj.hasattr("total_seconds")? => obj.call_method0("total_seconds")?.extract()?,
         Err(_) => {
-            return Err(PyTypeError::new_err(
+            return Err(crate::errors::config_err(
                 "expected seconds (int or float) or a timedelta",
             ))
         }
     };
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "a duration must be a finite, non-negative number of seconds",
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs.min(1e10)))
+    sinch_auth::webhook::duration_from_seconds("a duration", secs)
+        .map_err(|e| to_py_err(obj.py(), e))
 }
 
 /// Epoch seconds (int/float) or a `datetime` (naive means UTC).
@@ -228,18 +221,9 @@ pub fn instant(obj: &Bound<'_, PyAny>) -> PyResult<SystemTime> {
         }
     } else {
         obj.extract()
-            .map_err(|_| PyTypeError::new_err("now must be epoch seconds or a datetime"))?
+            .map_err(|_| crate::errors::config_err("now must be epoch seconds or a datetime"))?
     };
-    if !secs.is_finite() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "now must be finite",
-        ));
-    }
-    Ok(if secs >= 0.0 {
-        UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12))
-    } else {
-        UNIX_EPOCH - Duration::from_secs_f64((-secs).min(1e12))
-    })
+    sinch_auth::webhook::now_from_epoch_seconds(secs).map_err(|e| to_py_err(obj.py(), e))
 }
 
 /// The freshness tolerance argument: absent (the default window), `None` (off), or seconds.

@@ -50,6 +50,11 @@ pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     build(py, class_name(e.kind()), e.message(), kwargs)
 }
 
+/// A `ConfigError` (a `ValueError` too) for bad input that Python code passed in.
+pub fn config_err(message: &'static str) -> PyErr {
+    Python::attach(|py| to_py_err(py, Error::config(message)))
+}
+
 fn panic_message(payload: Box<dyn Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()

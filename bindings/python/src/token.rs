@@ -5,7 +5,6 @@ use crate::convert::seconds;
 use crate::credentials::ProjectCredentials;
 use crate::errors::{detached, guarded};
 use arc_swap::ArcSwap;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use sinch_auth as core;
@@ -121,7 +120,7 @@ impl TokenProvider {
     ) -> PyResult<Self> {
         let creds = credentials
             .cast::<ProjectCredentials>()
-            .map_err(|_| PyTypeError::new_err("TokenProvider needs ProjectCredentials"))?
+            .map_err(|_| crate::errors::config_err("TokenProvider needs ProjectCredentials"))?
             .get()
             .inner
             .clone();
@@ -176,7 +175,7 @@ impl TokenProvider {
         if let Ok(s) = token.cast::<PyString>() {
             return Ok(p.invalidate_str(&s.to_cow()?));
         }
-        Err(PyTypeError::new_err(
+        Err(crate::errors::config_err(
             "invalidate takes an AccessToken or the token string",
         ))
     }

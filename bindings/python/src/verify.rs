@@ -3,8 +3,7 @@
 
 use crate::convert::{body_cow, header_map, instant, seconds, str_arg, Tolerance, DETACH_ABOVE};
 use crate::credentials::ApplicationCredentials;
-use crate::errors::{detached, guarded};
-use pyo3::exceptions::PyTypeError;
+use crate::errors::{detached, guarded, to_py_err};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyString};
 use sinch_auth as core;
@@ -30,18 +29,6 @@ fn options(now: Option<&Bound<'_, PyAny>>, tolerance: &Tolerance) -> PyResult<Ve
     })
 }
 
-fn scheme(s: &str) -> PyResult<core::SigningScheme> {
-    if s.eq_ignore_ascii_case("application") {
-        Ok(core::SigningScheme::Application)
-    } else if s.eq_ignore_ascii_case("service") {
-        Ok(core::SigningScheme::Service)
-    } else {
-        Err(pyo3::exceptions::PyValueError::new_err(
-            "scheme must be 'application' or 'service'",
-        ))
-    }
-}
-
 /// Checks the Python-side arguments, then runs `produce` on the request (with the GIL
 /// released for a large body).
 #[allow(clippy::too_many_arguments)]
@@ -63,7 +50,7 @@ fn sign<T: Send>(
         Some(b) => body_cow(b)?,
         None => std::borrow::Cow::Borrowed(&[][..]),
     };
-    let scheme = scheme(scheme_name)?;
+    let scheme: core::SigningScheme = scheme_name.parse().map_err(|e| to_py_err(py, e))?;
     let body: &[u8] = &body;
     run(py, body.len(), || {
         let mut req = core::SignRequest::new(method, path)
@@ -79,8 +66,7 @@ fn sign<T: Send>(
 }
 
 /// The two headers of an application-signed request: {"Authorization": …, "x-timestamp": …}.
-/// Every call shape; the common one takes `hot_path` instead. Strings are read without a Rust
-/// copy, and a given timestamp goes back as the same object.
+/// Strings are read without a copy, and a given timestamp goes back as the same object.
 #[pyfunction]
 #[pyo3(
     signature = (app, method, path, body=None, content_type=None, timestamp=None, *, include_query=false, scheme="application"),
@@ -113,7 +99,7 @@ fn sign_request<'py>(
         method,
         path,
         body,
-        content_type.unwrap_or("application/json"),
+        content_type.unwrap_or(core::DEFAULT_CONTENT_TYPE),
         ts,
         include_query,
         scheme,
@@ -131,14 +117,13 @@ fn sign_request<'py>(
 }
 
 /// The `x-timestamp` that went into a signature: the caller's object, or the generated text.
-pub enum SentTimestamp<'a, 'py> {
+enum SentTimestamp<'a, 'py> {
     Given(Borrowed<'a, 'py, PyAny>),
     Generated(&'a str),
 }
 
 /// {"Authorization": …, "x-timestamp": …}; a given timestamp goes back as the same object.
-/// Both `sign_request` paths (this module's and `hot_path`'s) answer with it.
-pub fn signed_headers<'py>(
+fn signed_headers<'py>(
     py: Python<'py>,
     authorization: &str,
     timestamp: SentTimestamp<'_, 'py>,
@@ -158,7 +143,7 @@ pub fn signed_headers<'py>(
 
 /// sign_request plus the intermediate values (content_md5, string_to_sign), for debugging.
 #[pyfunction]
-#[pyo3(signature = (app, method, path, body=None, content_type="application/json", timestamp=None, *, include_query=false, scheme="application"))]
+#[pyo3(signature = (app, method, path, body=None, content_type=core::DEFAULT_CONTENT_TYPE, timestamp=None, *, include_query=false, scheme="application"))]
 #[allow(clippy::too_many_arguments)]
 fn sign_request_details<'py>(
     py: Python<'py>,
@@ -256,12 +241,12 @@ pub struct MemoryReplayGuard {
 #[pymethods]
 impl MemoryReplayGuard {
     #[new]
-    #[pyo3(signature = (capacity=100_000, window=None))]
+    #[pyo3(signature = (capacity=CoreGuard::DEFAULT_CAPACITY, window=None))]
     fn new(capacity: usize, window: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let window = window
             .map(seconds)
             .transpose()?
-            .unwrap_or(std::time::Duration::from_secs(900));
+            .unwrap_or(CoreGuard::DEFAULT_WINDOW);
         Ok(Self {
             inner: Arc::new(CoreGuard::new(capacity, window)),
         })
@@ -275,7 +260,7 @@ fn timestamp_text(ts: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(i) = ts.cast::<PyInt>() {
         return Ok(i.to_string());
     }
-    Err(PyTypeError::new_err(
+    Err(crate::errors::config_err(
         "the Mailgun timestamp must be str or int",
     ))
 }
@@ -312,7 +297,7 @@ fn verify_mailgun_webhook(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::hot_path::register(m, wrap_pyfunction!(sign_request, m)?.into_any())?;
+    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(sign_request_details, m)?)?;
     m.add_function(wrap_pyfunction!(verify_application_callback, m)?)?;
     m.add_function(wrap_pyfunction!(verify_conversation_webhook, m)?)?;

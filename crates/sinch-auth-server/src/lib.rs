@@ -10,6 +10,7 @@
 //! let server = sinch_auth_server::LocalServer::start_default().unwrap();
 //! println!("{}", server.token_url());
 //! ```
+#![forbid(unsafe_code)]
 
 mod faults;
 mod http;

@@ -30,6 +30,7 @@
 //! let d = diagnose(Product::Numbers, 401, headers, b"", None);
 //! println!("{}: {}", d.cause, d.fix);
 //! ```
+#![forbid(unsafe_code)]
 
 mod b64;
 pub mod clock;
@@ -57,8 +58,8 @@ pub use product::{
 };
 pub use secret::{Secret, SecretBytes};
 pub use signing::{
-    sign_authorization_into, sign_request, sign_request_at, with_authorization, SignRequest,
-    SignedRequest, SigningScheme,
+    sign_authorization_into, sign_request, sign_request_at, with_authorization, x_timestamp_now,
+    SignRequest, SignedRequest, SigningScheme, DEFAULT_CONTENT_TYPE,
 };
 pub use token::{is_expired_token_challenge, AccessToken, TokenProvider, TokenProviderBuilder};
 pub use webhook::{

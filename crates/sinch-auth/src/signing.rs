@@ -31,6 +31,33 @@ impl SigningScheme {
     }
 }
 
+/// `"application"` or `"service"`, in any letter case (what every binding and the CLI take).
+impl std::str::FromStr for SigningScheme {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        if s.eq_ignore_ascii_case("application") {
+            Ok(SigningScheme::Application)
+        } else if s.eq_ignore_ascii_case("service") {
+            Ok(SigningScheme::Service)
+        } else {
+            Err(Error::config(format!(
+                "scheme must be 'application' or 'service', got {:?}",
+                s.chars().take(20).collect::<String>()
+            )))
+        }
+    }
+}
+
+/// The `x-timestamp` for the current time, in the format [`sign_request`] sends when no
+/// timestamp is given (ISO-8601 UTC with milliseconds, as the Node SDK sends it).
+pub fn x_timestamp_now() -> String {
+    format_iso8601(SystemTime::now())
+}
+
+/// The Content-Type signed when none is given: what the official SDKs send with a JSON body.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
+
 /// What to sign. Built with [`SignRequest::new`] and the setters.
 #[derive(Debug, Clone, Copy)]
 pub struct SignRequest<'a> {
@@ -53,7 +80,7 @@ impl<'a> SignRequest<'a> {
             method,
             path,
             body: b"",
-            content_type: "application/json",
+            content_type: DEFAULT_CONTENT_TYPE,
             timestamp: None,
             include_query: false,
             scheme: SigningScheme::Application,

@@ -369,20 +369,23 @@ fn expires_at_follows_the_wall_clock() {
 }
 
 #[test]
-fn freshness_is_the_time_to_the_refresh_point() {
+fn fresh_token_is_served_until_the_refresh_point_and_never_fetches() {
     let r = rig(
         token_reply(3600),
         vec![],
         RetryPolicy::none(),
         Duration::ZERO,
     );
-    let (t, fresh) = r.provider.token_with_freshness().unwrap();
-    assert_eq!(
-        fresh,
-        Duration::from_secs(3540),
-        "3600 s less the 60 s skew"
+    assert!(r.provider.fresh_token().is_none(), "cold: nothing cached");
+    assert_eq!(r.provider.stats().requests, 0, "fresh_token never fetches");
+    let t = r.provider.token().unwrap();
+    assert_eq!(r.provider.fresh_token(), Some(t.clone()));
+    r.advance(3539.0); // 3600 s less the 60 s skew: the refresh point is at 3540 s
+    assert_eq!(r.provider.fresh_token(), Some(t));
+    r.advance(2.0);
+    assert!(
+        r.provider.fresh_token().is_none(),
+        "past the refresh point: token() has work"
     );
-    r.advance(3000.0);
-    let (t2, fresh) = r.provider.token_with_freshness().unwrap();
-    assert_eq!((t2, fresh), (t, Duration::from_secs(540)));
+    assert_eq!(r.provider.stats().requests, 1);
 }

@@ -292,20 +292,16 @@ impl TokenProvider {
         }
     }
 
-    /// The token, and how long it may be handed out before this provider wants to be asked
-    /// again (its refresh point). A binding can keep a copy in front of the cache for that
-    /// long without second-guessing the refresh policy.
-    pub fn token_with_freshness(&self) -> Result<(AccessToken, Duration)> {
-        let token = self.token()?;
+    /// The cached token while it is fresh (before its refresh point): no waiting, no network.
+    /// `None` when [`TokenProvider::token`] has work to do (a fetch, a refresh, a wait), so a
+    /// binding can answer a cached call at once and send only the rest to a worker thread.
+    pub fn fresh_token(&self) -> Option<AccessToken> {
         let st = self.inner.lock();
         let now = self.inner.clock.monotonic();
-        let fresh = st
-            .cached
+        st.cached
             .as_ref()
-            .filter(|c| c.token == token)
-            .map(|c| c.refresh_at.saturating_duration_since(now))
-            .unwrap_or_default();
-        Ok((token, fresh))
+            .filter(|c| now < c.refresh_at)
+            .map(|c| c.token.clone())
     }
 
     /// `Bearer <token>`, ready for the Authorization header.

@@ -4,7 +4,43 @@ use crate::error::{Error, SignatureReason};
 use crate::timestamp::unix_seconds;
 use std::time::{Duration, SystemTime};
 
+/// How far a webhook's timestamp may be from now, either way, unless told otherwise.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Epoch seconds above this are taken for milliseconds (it is the year 5138 in seconds, and
+/// early 1973 in milliseconds): `now: Date.now()` or `time.time() * 1000` passed by mistake.
+const MILLISECONDS_ABOVE: f64 = 1e11;
+
+/// The largest duration a binding accepts from a number of seconds (about 317 years).
+const LONGEST_SECONDS: f64 = 1e10;
+
+/// "Now" given as epoch seconds (what Python's `time.time()` and the CLI's `--now` give):
+/// finite, and not milliseconds. Every binding converts a user's `now` with this.
+pub fn now_from_epoch_seconds(secs: f64) -> Result<SystemTime, Error> {
+    if !secs.is_finite() {
+        return Err(Error::config(format!(
+            "now must be a finite number of epoch seconds, got {secs}"
+        )));
+    }
+    if secs.abs() > MILLISECONDS_ABOVE {
+        return Err(Error::config(format!(
+            "now = {secs} looks like epoch milliseconds; pass seconds (Date.now() / 1000 in \
+             JavaScript, time.time() in Python)"
+        )));
+    }
+    Ok(crate::timestamp::from_unix_seconds(secs))
+}
+
+/// A duration given as seconds (a tolerance, a timeout, a window): finite and not negative.
+/// `what` names the argument in the error.
+pub fn duration_from_seconds(what: &str, secs: f64) -> Result<Duration, Error> {
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(Error::config(format!(
+            "{what} must be a finite, non-negative number of seconds, got {secs}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(secs.min(LONGEST_SECONDS)))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
@@ -25,6 +61,19 @@ impl Default for VerifyOptions {
 }
 
 impl VerifyOptions {
+    /// Options from the values a binding receives: `now` in epoch seconds (`None`: the system
+    /// clock) and the tolerance (`Some(None)`: no freshness check, `None`: the default).
+    pub fn from_seconds(now: Option<f64>, tolerance: Option<Option<f64>>) -> Result<Self, Error> {
+        Ok(VerifyOptions {
+            now: now.map(now_from_epoch_seconds).transpose()?,
+            tolerance: match tolerance {
+                None => Some(DEFAULT_TOLERANCE),
+                Some(None) => None,
+                Some(Some(t)) => Some(duration_from_seconds("tolerance", t)?),
+            },
+        })
+    }
+
     pub fn at(now: SystemTime) -> Self {
         VerifyOptions {
             now: Some(now),

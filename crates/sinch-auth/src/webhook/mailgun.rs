@@ -31,6 +31,11 @@ pub struct MemoryReplayGuard {
 }
 
 impl MemoryReplayGuard {
+    /// How many tokens the guard remembers by default.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+    /// How long it remembers each one by default (three times the default tolerance).
+    pub const DEFAULT_WINDOW: Duration = Duration::from_secs(900);
+
     pub fn new(capacity: usize, window: Duration) -> Self {
         MemoryReplayGuard {
             capacity: capacity.max(1),
@@ -42,7 +47,7 @@ impl MemoryReplayGuard {
 
 impl Default for MemoryReplayGuard {
     fn default() -> Self {
-        MemoryReplayGuard::new(100_000, Duration::from_secs(900))
+        MemoryReplayGuard::new(Self::DEFAULT_CAPACITY, Self::DEFAULT_WINDOW)
     }
 }
 

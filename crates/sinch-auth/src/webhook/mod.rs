@@ -11,7 +11,9 @@ mod numbers;
 
 pub use application::verify_application_callback;
 pub use conversation::{conversation_signature, verify_conversation_webhook};
-pub use freshness::{VerifyOptions, DEFAULT_TOLERANCE};
+pub use freshness::{
+    duration_from_seconds, now_from_epoch_seconds, VerifyOptions, DEFAULT_TOLERANCE,
+};
 pub use headers::Headers;
 pub use mailgun::{mailgun_signature, verify_mailgun_webhook, MemoryReplayGuard, ReplayGuard};
 pub use numbers::{numbers_signature, verify_numbers_callback};
