@@ -8,13 +8,13 @@ TEST_VENV := target/test-venv
 NPM_TEST_DIR := target/npm-test
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
-.PHONY: demo test test-rust test-python test-node test-release fuzz-smoke bench \
+.PHONY: demo test test-rust test-python test-node test-cross-language test-release fuzz-smoke bench \
 	dist dist-python dist-node lint-python lint-node
 
 demo:
 	cargo run --quiet --release -p sinch-auth-cli -- demo
 
-test: test-rust test-python test-node test-release fuzz-smoke
+test: test-rust test-python test-node test-cross-language test-release fuzz-smoke
 
 test-rust:
 	cargo fmt --all -- --check
@@ -57,8 +57,8 @@ dist-node: node_modules $(PY)
 	ls dist/sinch-auth-node-$(VERSION).tgz dist/sinch-auth-node-linux-x64-gnu-$(VERSION).tgz
 
 lint-python: $(PY)
-	$(VENV)/bin/ruff check python tests/python bench fuzz/seeds examples/python
-	$(VENV)/bin/ruff format --check python tests/python bench fuzz/seeds examples/python
+	$(VENV)/bin/ruff check python tests/python tests/api bench fuzz/seeds examples/python
+	$(VENV)/bin/ruff format --check python tests/python tests/api bench fuzz/seeds examples/python
 
 lint-node: node_modules
 	npx tsc -p tests/node/tsconfig.json
@@ -70,6 +70,11 @@ test-python: lint-python dist-python
 # The two tarballs in an empty folder, the whole Node suite and the CLI, with no Rust on PATH.
 test-node: lint-node dist-node
 	scripts/test-installed-node.sh $(NPM_TEST_DIR)
+
+# The same inputs signed by Rust, Python and Node (as installed above): the same bytes, and
+# each accepts the others' signatures.
+test-cross-language: test-python test-node
+	scripts/test-cross-language.sh $(TEST_VENV) $(NPM_TEST_DIR)
 
 # Versions agree, the crates package for crates.io, cargo install gives a working command.
 test-release: dist-python

@@ -11,7 +11,7 @@ main="$PWD/dist/sinch-auth-node-$version.tgz"
 platform="$PWD/dist/sinch-auth-node-linux-x64-gnu-$version.tgz"
 rm -rf "$dir"
 mkdir -p "$dir/tests" "$dir/examples"
-cp -r tests/node tests/vectors "$dir/tests/"
+cp -r tests/node tests/vectors tests/api "$dir/tests/"
 cp -r examples/node "$dir/examples/"
 cd "$dir"
 echo '{ "name": "sinch-auth-user", "private": true }' > package.json

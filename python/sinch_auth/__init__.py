@@ -10,6 +10,7 @@ import os
 
 from . import _native
 from ._native import (
+    DEFAULT_CONTENT_TYPE,
     DEFAULT_TOKEN_URL,
     AccessToken,
     ApplicationCredentials,
@@ -61,6 +62,7 @@ __all__ = [
     "ApplicationCredentials",
     "ConfigError",
     "CredentialsError",
+    "DEFAULT_CONTENT_TYPE",
     "DEFAULT_TOKEN_URL",
     "DEFAULT_TOLERANCE",
     "Diagnosis",

@@ -77,7 +77,14 @@ def test_json_output_of_every_result_command(server: LocalServer) -> None:
     )
     app_key = server.env["SINCH_APP_KEY"]
     assert signed["headers"]["Authorization"].startswith(f"Application {app_key}:")
-    doctor = cli("doctor", "--product", "numbers", "--json", env=env)
+    # doctor from the venv's bin/, as the console script a user runs.
+    doctor = subprocess.run(
+        [str(BIN / "sinch-auth"), "doctor", "--product", "numbers", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     report = json.loads(doctor.stdout)
     assert doctor.returncode == 0 and report["ok"] is True, doctor.stdout
     messages = [c["message"] for s in report["sections"] for c in s["checks"]]
