@@ -154,9 +154,9 @@ class TokenProvider:
         *,
         timeout: Optional[_Seconds] = None,
         connect_timeout: Optional[_Seconds] = None,
-        max_retries: int = 5,
+        max_retries: Optional[int] = None,
         refresh_margin: Optional[_Seconds] = None,
-        background_refresh: bool = True,
+        background_refresh: Optional[bool] = None,
     ) -> TokenProvider: ...
     def token(self) -> AccessToken: ...
     def authorization(self) -> str: ...

@@ -106,7 +106,7 @@ impl TokenProvider {
 #[pymethods]
 impl TokenProvider {
     #[new]
-    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=5, refresh_margin=None, background_refresh=true))]
+    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=None, refresh_margin=None, background_refresh=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -114,9 +114,9 @@ impl TokenProvider {
         token_url: Option<String>,
         timeout: Option<&Bound<'_, PyAny>>,
         connect_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: u32,
+        max_retries: Option<u32>,
         refresh_margin: Option<&Bound<'_, PyAny>>,
-        background_refresh: bool,
+        background_refresh: Option<bool>,
     ) -> PyResult<Self> {
         let creds = credentials
             .cast::<ProjectCredentials>()
@@ -124,12 +124,17 @@ impl TokenProvider {
             .get()
             .inner
             .clone();
-        let mut b = core::TokenProvider::builder(creds)
-            .background_refresh(background_refresh)
-            .retry_policy(RetryPolicy {
-                max_retries,
+        // Only what was given is set: every default is the core's.
+        let mut b = core::TokenProvider::builder(creds);
+        if let Some(on) = background_refresh {
+            b = b.background_refresh(on);
+        }
+        if let Some(n) = max_retries {
+            b = b.retry_policy(RetryPolicy {
+                max_retries: n,
                 ..RetryPolicy::default()
             });
+        }
         if let Some(u) = token_url {
             b = b.token_url(u);
         }

@@ -5,13 +5,13 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-pub fn encode(bytes: &[u8]) -> String {
+pub(crate) fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
 /// Encodes into `out`, returning the length written. Panics if `out` is too short (callers
 /// size it for a fixed digest).
-pub fn encode_to_slice(bytes: &[u8], out: &mut [u8]) -> usize {
+pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) -> usize {
     STANDARD
         .encode_slice(bytes, out)
         .expect("the output fits the digest's Base64")
@@ -90,7 +90,7 @@ pub fn decode_lenient(input: &str) -> Result<Vec<u8>, DecodeError> {
     Ok(out)
 }
 
-pub fn hex_lower(bytes: &[u8]) -> String {
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -101,7 +101,7 @@ pub fn hex_lower(bytes: &[u8]) -> String {
 }
 
 /// Decodes hex of either case; `None` for odd length or a non-hex character.
-pub fn hex_decode(s: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn hex_decode(s: &[u8]) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }

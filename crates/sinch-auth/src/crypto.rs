@@ -4,7 +4,7 @@
 use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq;
 
-pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     let mut mac =
         hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     for p in parts {
@@ -14,14 +14,14 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 }
 
 /// An HMAC-SHA256 keyed once (the two key blocks already hashed); clone it per message.
-pub type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+pub(crate) type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
-pub fn hmac_sha256_key(key: &[u8]) -> HmacSha256 {
+pub(crate) fn hmac_sha256_key(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).expect("HMAC takes any key length")
 }
 
 /// HMAC-SHA256 of `parts` with a prepared key.
-pub fn hmac_sha256_prepared(mac: &HmacSha256, parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac_sha256_prepared(mac: &HmacSha256, parts: &[&[u8]]) -> [u8; 32] {
     let mut mac = mac.clone();
     for p in parts {
         mac.update(p);
@@ -29,7 +29,7 @@ pub fn hmac_sha256_prepared(mac: &HmacSha256, parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-pub fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
+pub(crate) fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
     let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(key).expect("HMAC takes any key length");
     for p in parts {
         mac.update(p);
@@ -37,13 +37,13 @@ pub fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
     mac.finalize().into_bytes().into()
 }
 
-pub fn md5(data: &[u8]) -> [u8; 16] {
+pub(crate) fn md5(data: &[u8]) -> [u8; 16] {
     use md5::Digest;
     md5::Md5::digest(data).into()
 }
 
 /// Constant-time equality (length is not secret; contents are).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 

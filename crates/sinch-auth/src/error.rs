@@ -4,6 +4,7 @@
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// Bad or missing configuration: env vars, credentials shape, URLs, arguments.
     Config,
@@ -58,6 +59,7 @@ impl fmt::Display for ErrorKind {
 
 /// Why an inbound signature check failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignatureReason {
     MissingHeader,
     MalformedHeader,

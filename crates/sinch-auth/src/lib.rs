@@ -31,6 +31,7 @@
 //! println!("{}: {}", d.cause, d.fix);
 //! ```
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 mod b64;
 pub mod clock;

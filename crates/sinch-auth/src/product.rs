@@ -160,15 +160,15 @@ pub const TOKEN_URL_ENV: &str = "SINCH_AUTH_URL";
 /// The global token endpoint, valid for every region.
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.sinch.com/oauth2/token";
 
-pub const DASHBOARD_ACCESS_KEYS: &str =
+pub(crate) const DASHBOARD_ACCESS_KEYS: &str =
     "Dashboard > Settings > Access Keys (https://dashboard.sinch.com/settings/access-keys); the Project ID is at the top of the dashboard. Key Secrets are shown only once: if lost, create a new Access Key";
-pub const DASHBOARD_VOICE_APPS: &str =
+pub(crate) const DASHBOARD_VOICE_APPS: &str =
     "Dashboard > Voice > Apps (https://dashboard.sinch.com/voice/apps)";
-pub const DASHBOARD_VERIFICATION_APPS: &str =
+pub(crate) const DASHBOARD_VERIFICATION_APPS: &str =
     "Dashboard > Verification > Apps (https://dashboard.sinch.com/verification/apps)";
-pub const DASHBOARD_SMS_SERVICE_PLANS: &str =
+pub(crate) const DASHBOARD_SMS_SERVICE_PLANS: &str =
     "Dashboard > SMS > APIs (https://dashboard.sinch.com/sms/api/rest): the service plan ID and its API token";
-pub const DASHBOARD_MAILGUN: &str =
+pub(crate) const DASHBOARD_MAILGUN: &str =
     "Mailgun > API Security (https://app.mailgun.com/settings/api_security)";
 
 /// One base URL of a product.

@@ -9,7 +9,7 @@ pub type Random = Arc<dyn Fn() -> f64 + Send + Sync>;
 static STATE: AtomicU64 = AtomicU64::new(0);
 
 /// splitmix64 over a process-wide counter seeded from the clock.
-pub fn uniform() -> f64 {
+pub(super) fn uniform() -> f64 {
     if STATE.load(Ordering::Relaxed) == 0 {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -25,7 +25,7 @@ pub fn uniform() -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
-pub fn default_random() -> Random {
+pub(super) fn default_random() -> Random {
     Arc::new(uniform)
 }
 

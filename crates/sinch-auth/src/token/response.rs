@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// Longest lifetime we believe; longer ones are clamped (a typo must not mean "forever").
-pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+pub(super) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(Clone, PartialEq)]

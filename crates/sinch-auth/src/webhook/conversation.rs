@@ -7,10 +7,10 @@ use crate::b64;
 use crate::crypto::{ct_eq, hmac_sha256};
 use crate::error::{Error, Result, SignatureReason};
 
-pub const SIGNATURE: &str = "x-sinch-webhook-signature";
-pub const NONCE: &str = "x-sinch-webhook-signature-nonce";
-pub const TIMESTAMP: &str = "x-sinch-webhook-signature-timestamp";
-pub const ALGORITHM: &str = "x-sinch-webhook-signature-algorithm";
+pub(super) const SIGNATURE: &str = "x-sinch-webhook-signature";
+pub(super) const NONCE: &str = "x-sinch-webhook-signature-nonce";
+pub(super) const TIMESTAMP: &str = "x-sinch-webhook-signature-timestamp";
+pub(super) const ALGORITHM: &str = "x-sinch-webhook-signature-algorithm";
 
 /// The signature Sinch sends for this body, nonce and timestamp.
 pub fn conversation_signature(secret: &str, body: &[u8], nonce: &[u8], timestamp: &[u8]) -> String {
