@@ -9,6 +9,8 @@ use napi_derive::napi;
 use sinch_auth as core;
 use sinch_auth::webhook::{duration_from_seconds, MemoryReplayGuard as CoreGuard, VerifyOptions};
 use std::sync::Arc;
+// The secret's Rust copy is overwritten when the call returns.
+use zeroize::Zeroizing;
 
 /// `signRequestDetails`: the headers and every intermediate value.
 #[napi(object)]
@@ -171,6 +173,7 @@ pub fn verify_conversation_webhook(
     tolerance: Option<f64>,
     freshness: bool,
 ) -> Result<()> {
+    let secret = Zeroizing::new(secret);
     guarded(|| {
         let h = core::Headers::from_pairs(pairs(&headers));
         core::verify_conversation_webhook(&secret, &h, body, &options(now, tolerance, freshness)?)
@@ -179,6 +182,7 @@ pub fn verify_conversation_webhook(
 
 #[napi]
 pub fn verify_numbers_callback(secret: String, headers: Vec<String>, body: &[u8]) -> Result<()> {
+    let secret = Zeroizing::new(secret);
     guarded(|| {
         let h = core::Headers::from_pairs(pairs(&headers));
         core::verify_numbers_callback(&secret, &h, body)
@@ -221,6 +225,7 @@ pub fn verify_mailgun_webhook(
     freshness: bool,
     replay_guard: Option<&MemoryReplayGuard>,
 ) -> Result<()> {
+    let signing_key = Zeroizing::new(signing_key);
     guarded(|| {
         core::verify_mailgun_webhook(
             &signing_key,
