@@ -155,6 +155,12 @@ class TokenProvider {
     this.#external = NATIVE.get(this).external
   }
 
+  // The last AccessToken, when the provider still holds that very token as fresh.
+  #reusable () {
+    const fresh = freshToken(this.#external)
+    return fresh !== undefined && this.#last !== null && this.#last.token === fresh ? this.#last : null
+  }
+
   #wrap (info) {
     const last = this.#last
     if (last !== null && last.token === info.token) return last
@@ -164,8 +170,8 @@ class TokenProvider {
   /** A valid token. The Rust provider is the only cache: a fresh cached token comes back at
    *  once; a fetch runs off the event loop, one for all concurrent callers. */
   async token () {
-    const fresh = freshToken(this.#external)
-    if (fresh !== undefined && this.#last !== null && this.#last.token === fresh) return this.#last
+    const reused = this.#reusable()
+    if (reused !== null) return reused
     try {
       return this.#wrap(await NATIVE.get(this).token())
     } catch (e) {
@@ -174,8 +180,8 @@ class TokenProvider {
   }
 
   tokenSync () {
-    const fresh = freshToken(this.#external)
-    if (fresh !== undefined && this.#last !== null && this.#last.token === fresh) return this.#last
+    const reused = this.#reusable()
+    if (reused !== null) return reused
     return this.#wrap(call(() => NATIVE.get(this).tokenSync()))
   }
   async authorization () { return (await this.token()).authorization }

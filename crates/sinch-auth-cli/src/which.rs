@@ -1,5 +1,6 @@
 //! `sinch-auth which <product>`
 
+use crate::output::print_json;
 use crate::CmdResult;
 use serde_json::json;
 use sinch_auth::Product;
@@ -40,7 +41,7 @@ pub fn run(a: Args) -> CmdResult {
             "models": models,
             "gotchas": info.gotchas,
         });
-        println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+        print_json(&out);
         return Ok(());
     }
     println!("{} ({})", info.display_name, info.name);
