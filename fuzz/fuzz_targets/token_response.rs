@@ -1,7 +1,7 @@
 #![no_main]
 //! The token endpoint's answer: any status, any body.
 use libfuzzer_sys::fuzz_target;
-use sinch_auth::token::{jwt_exp, parse_token_response};
+use sinch_auth::fuzzing::{jwt_exp, parse_token_response};
 use sinch_auth::transport::HttpResponse;
 
 fuzz_target!(|data: &[u8]| {

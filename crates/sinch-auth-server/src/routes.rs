@@ -155,7 +155,7 @@ fn bearer_protected(s: &Shared, req: &Request) -> Response {
                 bump(&c.api_expired);
                 return unauthorized(&format!(
                     "Bearer error=\"invalid_token\", error_description=\"Jwt expired at {}\", error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"",
-                    sinch_auth::timestamp::format_iso8601(at)
+                    sinch_auth::x_timestamp_at(at)
                 ));
             }
             Check::Unknown => {

@@ -57,12 +57,12 @@ pub fn signed_webhook(kind: WebhookKind, url: &str, keys: &TestKeys) -> Result<S
             let body = if kind == WebhookKind::Sms {
                 format!(
                     r#"{{"type":"recipient_delivery_report_sms","batch_id":"01LOCALBATCH","recipient":"12025550123","status":"Delivered","code":0,"at":"{}"}}"#,
-                    sinch_auth::timestamp::format_iso8601(now)
+                    sinch_auth::x_timestamp_at(now)
                 )
             } else {
                 format!(
                     r#"{{"app_id":"01LOCALAPP","accepted_time":"{}","project_id":"{}","message_delivery_report":{{"message_id":"01LOCALMSG","status":"DELIVERED"}}}}"#,
-                    sinch_auth::timestamp::format_iso8601(now),
+                    sinch_auth::x_timestamp_at(now),
                     keys.project_id
                 )
             };
@@ -89,7 +89,7 @@ pub fn signed_webhook(kind: WebhookKind, url: &str, keys: &TestKeys) -> Result<S
         WebhookKind::Numbers => {
             let body = format!(
                 r#"{{"eventId":"01LOCALEVENT","timestamp":"{}","projectId":"{}","resourceId":"+12025550123","resourceType":"ACTIVE_NUMBER","eventType":"PROVISIONING_TO_VOICE_PLATFORM","status":"SUCCEEDED","failureCode":null}}"#,
-                sinch_auth::timestamp::format_iso8601(now),
+                sinch_auth::x_timestamp_at(now),
                 keys.project_id
             );
             let sig = numbers_signature(&keys.webhook_secret, body.as_bytes());
@@ -99,7 +99,7 @@ pub fn signed_webhook(kind: WebhookKind, url: &str, keys: &TestKeys) -> Result<S
             let body = if kind == WebhookKind::Voice {
                 format!(
                     r#"{{"event":"ace","callid":"local-call-1","timestamp":"{}","version":1}}"#,
-                    sinch_auth::timestamp::format_iso8601(now)
+                    sinch_auth::x_timestamp_at(now)
                 )
             } else {
                 r#"{"id":"local-verification-1","event":"VerificationResultEvent","method":"sms","identity":{"type":"number","endpoint":"+12025550123"},"status":"SUCCESSFUL"}"#.to_owned()

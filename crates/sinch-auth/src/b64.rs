@@ -2,8 +2,11 @@
 //! lenient in exactly the ways the official SDKs are (spec §2.2): standard or URL-safe
 //! alphabet, padding optional, non-zero trailing bits ignored. Anything else is an error.
 
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
 use base64::Engine;
+use zeroize::Zeroizing;
 
 pub(crate) fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
@@ -20,6 +23,7 @@ pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) -> usize {
 /// Why a string is not usable as a Base64 secret. Never carries the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {
+    /// The input is empty.
     Empty,
     /// A character outside both alphabets, at this byte offset.
     InvalidCharacter(usize),
@@ -42,80 +46,50 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
-fn sextet(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    }
-}
+/// The `base64` crate's decoder, made as lenient as the SDKs: padding optional, non-zero
+/// trailing bits ignored. The URL-safe alphabet is mapped onto the standard one first,
+/// because the SDKs accept a mix of the two in one secret and an engine has one alphabet.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
+/// Decodes an application secret as the official SDKs do: either alphabet, padding optional,
+/// non-zero trailing bits ignored. The error never carries the input.
 pub fn decode_lenient(input: &str) -> Result<Vec<u8>, DecodeError> {
-    let bytes = input.as_bytes();
-    let data_len = bytes.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
-    let padding = bytes.len() - data_len;
-    if data_len == 0 {
-        return Err(if bytes.is_empty() {
-            DecodeError::Empty
-        } else {
+    if input.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let standard: Zeroizing<Vec<u8>> = Zeroizing::new(
+        input
+            .bytes()
+            .map(|c| match c {
+                b'-' => b'+',
+                b'_' => b'/',
+                c => c,
+            })
+            .collect(),
+    );
+    LENIENT.decode(&*standard).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(_, b'=') | base64::DecodeError::InvalidPadding => {
             DecodeError::MisplacedPadding
-        });
-    }
-    if padding > 2 || (padding > 0 && (data_len + padding) % 4 != 0) {
-        return Err(DecodeError::MisplacedPadding);
-    }
-    let mut out = Vec::with_capacity(data_len * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for (i, &c) in bytes[..data_len].iter().enumerate() {
-        let v = match sextet(c) {
-            Some(v) => v,
-            None if c == b'=' => return Err(DecodeError::MisplacedPadding),
-            None => return Err(DecodeError::InvalidCharacter(i)),
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
         }
-    }
-    if data_len % 4 == 1 {
-        return Err(DecodeError::Truncated);
-    }
-    Ok(out)
+        base64::DecodeError::InvalidByte(at, _) => DecodeError::InvalidCharacter(at),
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
+            DecodeError::Truncated
+        }
+    })
 }
 
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
-    s
+    hex::encode(bytes)
 }
 
 /// Decodes hex of either case; `None` for odd length or a non-hex character.
 pub(crate) fn hex_decode(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    fn nib(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    s.chunks(2)
-        .map(|p| Some(nib(p[0])? << 4 | nib(p[1])?))
-        .collect()
+    hex::decode(s).ok()
 }
 
 #[cfg(test)]

@@ -4,14 +4,19 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+/// Where the token provider reads time and sleeps: [`SystemClock`] in production, [`ManualClock`]
+/// in tests.
 pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Wall-clock time: JWT `exp`, `expires_at`, webhook timestamps.
     fn wall(&self) -> SystemTime;
+    /// Monotonic time: refresh and expiry deadlines.
     fn monotonic(&self) -> Instant;
     /// Waits `d` (a manual clock just advances).
     fn sleep(&self, d: Duration);
 }
 
 #[derive(Debug, Default, Clone, Copy)]
+/// The operating system's clocks and `std::thread::sleep`.
 pub struct SystemClock;
 
 impl Clock for SystemClock {
@@ -41,6 +46,7 @@ struct ManualState {
 }
 
 impl ManualClock {
+    /// A clock that starts at `wall` and stands still until [`ManualClock::advance`] or a sleep.
     pub fn new(wall: SystemTime) -> Self {
         ManualClock {
             inner: Arc::new(Mutex::new(ManualState {
@@ -52,6 +58,7 @@ impl ManualClock {
         }
     }
 
+    /// Moves wall and monotonic time forward together by `d`.
     pub fn advance(&self, d: Duration) {
         let mut s = self.lock();
         s.elapsed += d;

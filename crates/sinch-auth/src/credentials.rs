@@ -87,6 +87,8 @@ pub struct ProjectCredentials {
 }
 
 impl ProjectCredentials {
+    /// Project credentials from values; each is checked for shape (empty, whitespace, a key ID
+    /// in the secret's place) and the error names the field, never its value.
     pub fn new(
         project_id: impl Into<String>,
         key_id: impl Into<String>,
@@ -112,6 +114,7 @@ impl ProjectCredentials {
         Self::from_lookup(&env_lookup)
     }
 
+    /// [`ProjectCredentials::from_env`] reading from `lookup` instead of the process environment.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
         let v = read_vars(
             AuthModel::Project,
@@ -127,12 +130,15 @@ impl ProjectCredentials {
         )
     }
 
+    /// The project ID (not secret).
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
+    /// The access key ID (not secret).
     pub fn key_id(&self) -> &str {
         &self.key_id
     }
+    /// The access key secret.
     pub fn key_secret(&self) -> &Secret {
         &self.key_secret
     }
@@ -207,6 +213,7 @@ impl ApplicationCredentials {
         Self::from_lookup(&env_lookup)
     }
 
+    /// [`ApplicationCredentials::from_env`] reading from `lookup` instead of the process environment.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
         let dash = "Dashboard > Voice > Apps or Verification > Apps (https://dashboard.sinch.com/voice/apps)";
         let v = read_vars(AuthModel::Application, dash, lookup)?;
@@ -215,9 +222,11 @@ impl ApplicationCredentials {
         Self::new(k.unwrap_or_default(), s.unwrap_or_default())
     }
 
+    /// The application key (not secret).
     pub fn app_key(&self) -> &str {
         &self.app_key
     }
+    /// The application secret as given (Base64 text).
     pub fn app_secret(&self) -> &Secret {
         &self.app_secret
     }
@@ -255,6 +264,7 @@ pub struct ServicePlanCredentials {
 }
 
 impl ServicePlanCredentials {
+    /// SMS service plan credentials; `region` picks the SMS host (`us`, `eu`, …).
     pub fn new(
         service_plan_id: impl Into<String>,
         api_token: impl Into<Secret>,
@@ -288,6 +298,8 @@ impl ServicePlanCredentials {
         Self::from_lookup(&env_lookup)
     }
 
+    /// Service plan credentials from `SINCH_SERVICE_PLAN_ID`, `SINCH_API_TOKEN` and
+    /// `SINCH_SMS_REGION`, read through `lookup`.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
         let v = read_vars(
             AuthModel::ServicePlan,
@@ -303,15 +315,19 @@ impl ServicePlanCredentials {
         )
     }
 
+    /// The service plan ID (not secret).
     pub fn service_plan_id(&self) -> &str {
         &self.service_plan_id
     }
+    /// The API token sent as a static Bearer.
     pub fn api_token(&self) -> &Secret {
         &self.api_token
     }
+    /// The SMS region these credentials are for.
     pub fn region(&self) -> &str {
         &self.region
     }
+    /// The SMS base URL of the region.
     pub fn base_url(&self) -> &'static str {
         Product::Sms
             .info()
@@ -344,6 +360,7 @@ pub struct MailgunCredentials {
 }
 
 impl MailgunCredentials {
+    /// Mailgun credentials: the API key, the sending domain and the region (`us` or `eu`).
     pub fn new(
         api_key: impl Into<Secret>,
         domain: impl Into<String>,
@@ -366,6 +383,8 @@ impl MailgunCredentials {
         Self::from_lookup(&env_lookup)
     }
 
+    /// Mailgun credentials from `MAILGUN_API_KEY`, `MAILGUN_DOMAIN` and `MAILGUN_REGION`, read
+    /// through `lookup`.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
         let v = read_vars(AuthModel::ApiKey, crate::product::DASHBOARD_MAILGUN, lookup)?;
         let mut it = v.into_iter();
@@ -377,15 +396,19 @@ impl MailgunCredentials {
         Self::new(k.unwrap_or_default(), d.unwrap_or_default(), r.as_deref())
     }
 
+    /// The Mailgun API key (Basic auth with the user `api`).
     pub fn api_key(&self) -> &Secret {
         &self.api_key
     }
+    /// The sending domain (not secret).
     pub fn domain(&self) -> &str {
         &self.domain
     }
+    /// The Mailgun region.
     pub fn region(&self) -> &str {
         &self.region
     }
+    /// The Mailgun API base URL of the region.
     pub fn base_url(&self) -> &'static str {
         Product::Mailgun
             .info()

@@ -5,8 +5,12 @@ use crate::product::{AuthModel, Product};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`diagnose()`](crate::diagnose()) made of a failed response: the error kind, whether
+/// retrying can help, the cause and the fix.
 pub struct Diagnosis {
+    /// The error kind this response maps to.
     pub kind: ErrorKind,
+    /// Whether the same request may succeed if retried.
     pub retryable: bool,
     /// What most likely happened.
     pub cause: String,

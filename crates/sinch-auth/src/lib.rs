@@ -31,7 +31,7 @@
 //! println!("{}: {}", d.cause, d.fix);
 //! ```
 #![forbid(unsafe_code)]
-#![warn(unreachable_pub)]
+#![warn(unreachable_pub, missing_docs)]
 
 mod b64;
 pub mod clock;
@@ -42,7 +42,7 @@ mod error;
 mod product;
 mod secret;
 pub mod signing;
-pub mod timestamp;
+mod timestamp;
 pub mod token;
 pub mod transport;
 pub mod webhook;
@@ -59,10 +59,37 @@ pub use product::{
 };
 pub use secret::{Secret, SecretBytes};
 pub use signing::{
-    sign_authorization_into, sign_request, sign_request_at, with_authorization, x_timestamp_now,
-    SignRequest, SignedRequest, SigningScheme, DEFAULT_CONTENT_TYPE,
+    sign_authorization_into, sign_request, sign_request_at, with_authorization, x_timestamp_at,
+    x_timestamp_now, SignRequest, SignedRequest, SigningScheme, DEFAULT_CONTENT_TYPE,
 };
 pub use token::{is_expired_token_challenge, AccessToken, TokenProvider, TokenProviderBuilder};
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+/// The internal parsers, for the fuzz targets only (feature `fuzzing`); not a stable API.
+pub mod fuzzing {
+    use std::time::{Duration, SystemTime};
+
+    /// An `x-timestamp` as seconds and nanoseconds since the epoch.
+    pub fn parse_iso8601(s: &str) -> Option<(i64, u32)> {
+        crate::timestamp::parse_iso8601(s)
+    }
+    /// The `exp` claim of a JWT-shaped token.
+    pub fn jwt_exp(token: &str) -> Option<f64> {
+        crate::token::jwt_exp(token)
+    }
+    /// A `Retry-After` value as a wait.
+    pub fn parse_retry_after(value: Option<&str>, now: SystemTime) -> Option<Duration> {
+        crate::token::parse_retry_after(value, now)
+    }
+    /// The token endpoint's answer.
+    pub fn parse_token_response(
+        resp: &crate::transport::HttpResponse,
+        token_url: &str,
+    ) -> crate::Result<crate::token::TokenResponse> {
+        crate::token::parse_token_response(resp, token_url)
+    }
+}
+
 pub use webhook::{
     verify_application_callback, verify_conversation_webhook, verify_mailgun_webhook,
     verify_numbers_callback, Headers, VerifyOptions,

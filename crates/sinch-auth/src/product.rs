@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How a product authenticates, which decides the credentials it takes.
 pub enum AuthModel {
     /// Project ID + access key (OAuth2 client credentials, or Basic for quick tests).
     Project,
@@ -19,6 +20,7 @@ pub enum AuthModel {
 }
 
 impl AuthModel {
+    /// Every model, in declaration order.
     pub const ALL: [AuthModel; 4] = [
         AuthModel::Project,
         AuthModel::Application,
@@ -26,6 +28,7 @@ impl AuthModel {
         AuthModel::ApiKey,
     ];
 
+    /// The name used by every language (`"project"`, `"service_plan"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             AuthModel::Project => "project",
@@ -100,9 +103,13 @@ impl FromStr for AuthModel {
 /// An environment variable a credential set is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvVar {
+    /// The variable's name (`SINCH_KEY_ID`).
     pub name: &'static str,
+    /// Whether the credential set cannot be built without it.
     pub required: bool,
+    /// Whether its value is a secret (never printed).
     pub secret: bool,
+    /// What the value is and where to find it.
     pub description: &'static str,
 }
 
@@ -178,7 +185,9 @@ pub struct Endpoint {
     pub model: AuthModel,
     /// Region name as accepted by [`ProductInfo::base_url`] (`"global"` when not regional).
     pub region: &'static str,
+    /// The base URL (`https://…`, no trailing slash).
     pub url: &'static str,
+    /// A remark shown with the endpoint (empty when there is none).
     pub note: &'static str,
 }
 
@@ -192,29 +201,46 @@ const fn ep(model: AuthModel, region: &'static str, url: &'static str) -> Endpoi
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A Sinch product (or Mailgun) whose API this library authenticates.
 pub enum Product {
+    /// Conversation API.
     Conversation,
+    /// Conversation message templates.
     Templates,
+    /// Numbers API.
     Numbers,
+    /// SMS API.
     Sms,
+    /// Fax API.
     Fax,
+    /// Elastic SIP Trunking.
     ElasticSipTrunking,
+    /// 10DLC registration.
     TenDlc,
+    /// Number Lookup.
     NumberLookup,
+    /// Provisioning API.
     Provisioning,
+    /// Voice API (application-signed requests).
     Voice,
+    /// Verification API (application-signed requests).
     Verification,
+    /// In-app calling.
     InAppCalling,
+    /// Mailgun email API.
     Mailgun,
 }
 
 /// Everything the library knows about one product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProductInfo {
+    /// The product this entry describes.
     pub product: Product,
     /// Canonical product string (`"elastic-sip-trunking"`).
     pub name: &'static str,
+    /// The product's name for people (`"Elastic SIP Trunking"`).
     pub display_name: &'static str,
+    /// Other names accepted when parsing (`"sip"`, …).
     pub aliases: &'static [&'static str],
     /// The models it accepts, the recommended one first.
     pub models: &'static [AuthModel],
@@ -451,10 +477,12 @@ static TABLE: &[ProductInfo] = &[
 ];
 
 impl Product {
+    /// Every product's entry, in table order.
     pub fn all() -> impl Iterator<Item = &'static ProductInfo> {
         TABLE.iter()
     }
 
+    /// This product's entry in the table.
     pub fn info(self) -> &'static ProductInfo {
         TABLE
             .iter()
@@ -462,6 +490,7 @@ impl Product {
             .expect("every product has a row")
     }
 
+    /// The canonical name (`"elastic-sip-trunking"`).
     pub fn as_str(self) -> &'static str {
         self.info().name
     }

@@ -11,6 +11,7 @@ use zeroize::Zeroize;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -20,6 +21,7 @@ impl Secret {
         &self.0
     }
 
+    /// True for an empty secret.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -60,10 +62,12 @@ impl fmt::Display for Secret {
 pub struct SecretBytes(Vec<u8>);
 
 impl SecretBytes {
+    /// Wraps secret bytes.
     pub fn new(bytes: Vec<u8>) -> Self {
         SecretBytes(bytes)
     }
 
+    /// The secret bytes. Never log, format or put these in an error.
     pub fn expose(&self) -> &[u8] {
         &self.0
     }

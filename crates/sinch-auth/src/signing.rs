@@ -18,11 +18,14 @@ use std::time::SystemTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SigningScheme {
     #[default]
+    /// `Application <key>:<signature>`: Voice v1 and Verification requests and callbacks.
     Application,
+    /// `service <key>:<signature>`: Voice 2.0 webhooks.
     Service,
 }
 
 impl SigningScheme {
+    /// The scheme word as it appears in the `Authorization` header.
     pub fn as_str(self) -> &'static str {
         match self {
             SigningScheme::Application => "Application",
@@ -52,7 +55,13 @@ impl std::str::FromStr for SigningScheme {
 /// The `x-timestamp` for the current time, in the format [`sign_request`] sends when no
 /// timestamp is given (ISO-8601 UTC with milliseconds, as the Node SDK sends it).
 pub fn x_timestamp_now() -> String {
-    format_iso8601(SystemTime::now())
+    x_timestamp_at(SystemTime::now())
+}
+
+/// The `x-timestamp` value for a given time, in the layout [`x_timestamp_now`] uses
+/// (`2023-11-22T09:10:11.999Z`; times before 1970 give the epoch, after 9999 the year's end).
+pub fn x_timestamp_at(t: SystemTime) -> String {
+    format_iso8601(t)
 }
 
 /// The Content-Type signed when none is given: what the official SDKs send with a JSON body.
@@ -61,9 +70,11 @@ pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 /// What to sign. Built with [`SignRequest::new`] and the setters.
 #[derive(Debug, Clone, Copy)]
 pub struct SignRequest<'a> {
+    /// The HTTP method (any case; signed upper-case).
     pub method: &'a str,
     /// The request path (a full URL is accepted: its path is used).
     pub path: &'a str,
+    /// The body bytes exactly as sent.
     pub body: &'a [u8],
     /// Exactly the Content-Type header that will be sent (charset included); `""` for none.
     pub content_type: &'a str,
@@ -71,10 +82,12 @@ pub struct SignRequest<'a> {
     pub timestamp: Option<&'a str>,
     /// Sign `path?query` instead of the path alone (the SDKs sign the path only).
     pub include_query: bool,
+    /// `Application` or `service`.
     pub scheme: SigningScheme,
 }
 
 impl<'a> SignRequest<'a> {
+    /// A request with an empty body, the default content type and a fresh timestamp.
     pub fn new(method: &'a str, path: &'a str) -> Self {
         SignRequest {
             method,
@@ -86,22 +99,27 @@ impl<'a> SignRequest<'a> {
             scheme: SigningScheme::Application,
         }
     }
+    /// The body bytes exactly as sent.
     pub fn body(mut self, body: &'a [u8]) -> Self {
         self.body = body;
         self
     }
+    /// The `Content-Type` header exactly as sent.
     pub fn content_type(mut self, ct: &'a str) -> Self {
         self.content_type = ct;
         self
     }
+    /// A fixed `x-timestamp` (otherwise the current time).
     pub fn timestamp(mut self, ts: &'a str) -> Self {
         self.timestamp = Some(ts);
         self
     }
+    /// Signs the query string with the path (off by default, as the SDKs do).
     pub fn include_query(mut self, on: bool) -> Self {
         self.include_query = on;
         self
     }
+    /// The `Authorization` scheme word.
     pub fn scheme(mut self, scheme: SigningScheme) -> Self {
         self.scheme = scheme;
         self
@@ -116,7 +134,9 @@ pub struct SignedRequest {
     pub authorization: String,
     /// The `x-timestamp` header value.
     pub timestamp: String,
+    /// Base64(MD5(body)), `""` for an empty body.
     pub content_md5: String,
+    /// The exact text that was signed.
     pub string_to_sign: String,
 }
 
@@ -139,6 +159,7 @@ pub fn content_md5(body: &[u8]) -> String {
     }
 }
 
+/// The five lines the signature covers, joined with `\n` (spec §3.4).
 pub fn string_to_sign(
     method: &str,
     content_md5: &str,

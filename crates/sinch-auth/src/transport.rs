@@ -9,10 +9,15 @@ use std::fmt;
 use std::time::Duration;
 
 #[derive(Clone)]
+/// One HTTP request for a [`Transport`] to send.
 pub struct HttpRequest {
+    /// `GET`, `POST`, …
     pub method: String,
+    /// The absolute URL.
     pub url: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body bytes.
     pub body: Vec<u8>,
 }
 
@@ -36,9 +41,13 @@ impl fmt::Debug for HttpRequest {
 }
 
 #[derive(Debug, Clone)]
+/// What came back, whatever the status.
 pub struct HttpResponse {
+    /// The HTTP status code.
     pub status: u16,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body bytes (capped by the transport).
     pub body: Vec<u8>,
 }
 
@@ -52,6 +61,7 @@ impl HttpResponse {
     }
 }
 
+/// Sends one blocking HTTP exchange; implement it to use your own HTTP client.
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends the request and returns whatever status came back. `Err` only for transport
     /// failures (connect, timeout, TLS, reset, body too large).
@@ -59,10 +69,13 @@ pub trait Transport: Send + Sync + fmt::Debug {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Timeouts and limits of the default transport.
 pub struct TransportConfig {
+    /// How long connecting may take.
     pub connect_timeout: Duration,
     /// The whole exchange, connect through the last body byte.
     pub timeout: Duration,
+    /// The largest response body read; a larger one is an error.
     pub max_response_bytes: u64,
 }
 
@@ -77,6 +90,7 @@ impl Default for TransportConfig {
 }
 
 #[cfg(feature = "ureq")]
+/// The default transport: ureq with rustls, explicit timeouts, no redirects, `*_PROXY` honoured.
 pub struct UreqTransport {
     agent: ureq::Agent,
     config: TransportConfig,
@@ -93,6 +107,7 @@ impl fmt::Debug for UreqTransport {
 
 #[cfg(feature = "ureq")]
 impl UreqTransport {
+    /// A transport with these timeouts and limits.
     pub fn new(config: TransportConfig) -> Self {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
@@ -106,6 +121,7 @@ impl UreqTransport {
         UreqTransport { agent, config }
     }
 
+    /// The timeouts and limits in use.
     pub fn config(&self) -> TransportConfig {
         self.config
     }
@@ -119,17 +135,23 @@ impl Default for UreqTransport {
 }
 
 #[cfg(feature = "ureq")]
-fn transport_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
-    let what = match e {
+fn transport_error(url: &str, e: ureq::Error, timeout: Duration) -> Error {
+    let what = match &e {
         ureq::Error::Timeout(_) => format!("timed out (limit {:?})", timeout),
         ureq::Error::ConnectionFailed => "could not connect".to_owned(),
         ureq::Error::HostNotFound => "host not found (check the URL and DNS)".to_owned(),
         ureq::Error::Io(io) => format!("I/O error: {}", io.kind()),
         other => format!("{other}"),
     };
-    Error::transport(format!(
+    let error = Error::transport(format!(
         "request to {url} failed: {what}. Check network access to the host, proxies (*_PROXY env vars) and the configured URL; the request is safe to retry"
-    ))
+    ));
+    match e {
+        // Its text repeats the URL, which may hold credentials: the message says enough.
+        ureq::Error::BadUri(_) => error,
+        ureq::Error::Io(io) => error.with_source(io),
+        other => error.with_source(other),
+    }
 }
 
 #[cfg(feature = "ureq")]
@@ -148,7 +170,7 @@ impl Transport for UreqTransport {
         let mut resp = self
             .agent
             .run(req)
-            .map_err(|e| transport_error(&request.url, &e, timeout))?;
+            .map_err(|e| transport_error(&request.url, e, timeout))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -182,6 +204,7 @@ impl Transport for UreqTransport {
                     "request to {} failed: {msg}; the request is safe to retry",
                     request.url
                 ))
+                .with_source(e)
             })?;
         if body.len() as u64 > limit {
             return Err(Error::invalid_response(format!(

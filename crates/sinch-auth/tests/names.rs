@@ -31,6 +31,7 @@ fn checked() -> BTreeSet<&'static str> {
         "AccessToken::expires_in" => AccessToken::expires_in,
         "sign_request" => sign_request,
         "x_timestamp_now" => x_timestamp_now,
+        "x_timestamp_at" => x_timestamp_at,
         "DEFAULT_CONTENT_TYPE" => DEFAULT_CONTENT_TYPE,
         "webhook::DEFAULT_TOLERANCE" => webhook::DEFAULT_TOLERANCE,
         "DEFAULT_TOKEN_URL" => DEFAULT_TOKEN_URL,

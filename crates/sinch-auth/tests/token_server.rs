@@ -275,6 +275,12 @@ fn connection_refused_is_a_transport_error() {
         .unwrap();
     let e = p.token().unwrap_err();
     assert_eq!((e.kind(), e.retryable()), (ErrorKind::Transport, true));
+    // The transport's own error stays reachable for those who walk the chain.
+    let cause = std::error::Error::source(&e).expect("a transport error keeps its cause");
+    let io = cause
+        .downcast_ref::<std::io::Error>()
+        .expect("connect failures are io errors");
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused, "{e}");
 }
 
 #[test]

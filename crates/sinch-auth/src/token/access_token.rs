@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Clone)]
+/// A bearer token and when it expires. Cheap to clone; `Debug` never shows the token.
 pub struct AccessToken(Arc<Data>);
 
 struct Data {
@@ -48,6 +49,7 @@ impl AccessToken {
         self.0.authorization.expose()
     }
 
+    /// The token type the endpoint sent (`bearer`).
     pub fn token_type(&self) -> &str {
         &self.0.token_type
     }

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 /// The `exp` claim (epoch seconds) of a three-part JWT, if it has a numeric one.
-pub fn jwt_exp(token: &str) -> Option<f64> {
+pub(crate) fn jwt_exp(token: &str) -> Option<f64> {
     let mut parts = token.split('.');
     let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || payload.len() > 16 * 1024 {

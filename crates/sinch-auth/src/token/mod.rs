@@ -12,9 +12,13 @@ mod retry;
 
 pub use access_token::AccessToken;
 pub use challenge::is_expired_token_challenge;
-pub use jwt::jwt_exp;
+#[cfg(feature = "fuzzing")]
+pub(crate) use jwt::jwt_exp;
 pub use provider::{RefreshPolicy, TokenProvider, TokenProviderBuilder, TokenStats};
 pub use random::Random;
-pub use request::{token_request, validate_url};
-pub use response::{parse_token_response, TokenResponse};
-pub use retry::{parse_retry_after, RetryPolicy};
+#[cfg(feature = "fuzzing")]
+pub(crate) use response::parse_token_response;
+pub use response::TokenResponse;
+#[cfg(feature = "fuzzing")]
+pub(crate) use retry::parse_retry_after;
+pub use retry::RetryPolicy;

@@ -25,7 +25,9 @@ use std::time::{Duration, Instant};
 /// more than the 10% first tried).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RefreshPolicy {
+    /// The most a token is refreshed ahead of its expiry.
     pub margin: Duration,
+    /// The share of a token's lifetime it is refreshed ahead by, when that is less than `margin`.
     pub fraction: f64,
     /// The refresh point moves earlier by up to `skew × jitter`, so many processes sharing a
     /// key do not refresh in the same instant.
@@ -123,6 +125,7 @@ pub struct TokenProvider {
     inner: Arc<Inner>,
 }
 
+/// Configures a [`TokenProvider`]; every setting has a default.
 pub struct TokenProviderBuilder {
     creds: ProjectCredentials,
     token_url: Option<String>,
@@ -141,6 +144,7 @@ impl TokenProviderBuilder {
         self.token_url = Some(url.into());
         self
     }
+    /// Sends token requests through `transport` instead of the default one.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self
@@ -155,14 +159,17 @@ impl TokenProviderBuilder {
         self.transport_config.timeout = d;
         self
     }
+    /// Reads time from `clock` (tests move a [`ManualClock`](crate::clock::ManualClock)).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
     }
+    /// When to refresh ahead of expiry.
     pub fn refresh_policy(mut self, p: RefreshPolicy) -> Self {
         self.refresh = p;
         self
     }
+    /// How to retry 429, 5xx and transport failures.
     pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
         self.retry = p;
         self
@@ -179,6 +186,7 @@ impl TokenProviderBuilder {
         self
     }
 
+    /// Checks the token URL and settings and builds the provider (no request is sent yet).
     pub fn build(self) -> Result<TokenProvider> {
         let token_url = match self.token_url {
             Some(u) => u,
@@ -228,10 +236,12 @@ impl TokenProviderBuilder {
 }
 
 impl TokenProvider {
+    /// A provider with every default.
     pub fn new(creds: ProjectCredentials) -> Result<Self> {
         Self::builder(creds).build()
     }
 
+    /// A builder to change the defaults.
     pub fn builder(creds: ProjectCredentials) -> TokenProviderBuilder {
         TokenProviderBuilder {
             creds,
@@ -246,10 +256,12 @@ impl TokenProvider {
         }
     }
 
+    /// The credentials tokens are requested with.
     pub fn credentials(&self) -> &ProjectCredentials {
         &self.inner.creds
     }
 
+    /// The token endpoint in use.
     pub fn token_url(&self) -> &str {
         &self.inner.token_url
     }
@@ -341,6 +353,7 @@ impl TokenProvider {
         st.last_error = None;
     }
 
+    /// Counters: token requests sent, tokens fetched, fetches that failed.
     pub fn stats(&self) -> TokenStats {
         TokenStats {
             requests: self.inner.requests.load(Ordering::Relaxed),

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// A source of numbers in `[0, 1)`, used for jitter; tests pass a fixed one.
 pub type Random = Arc<dyn Fn() -> f64 + Send + Sync>;
 
 static STATE: AtomicU64 = AtomicU64::new(0);

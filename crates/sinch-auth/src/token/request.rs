@@ -32,7 +32,7 @@ fn scheme_and_host(url: &str) -> Option<(String, &str)> {
 }
 
 /// Refuses anything but `https://`, or `http://` to a loopback host, before any I/O.
-pub fn validate_url(url: &str) -> Result<()> {
+pub(crate) fn validate_url(url: &str) -> Result<()> {
     let (scheme, host) = scheme_and_host(url)
         .ok_or_else(|| Error::config(format!("{url:?} is not a valid absolute URL")))?;
     match scheme.as_str() {
@@ -56,7 +56,7 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// `POST grant_type=client_credentials` with Basic `key_id:key_secret`.
-pub fn token_request(creds: &ProjectCredentials, token_url: &str) -> HttpRequest {
+pub(crate) fn token_request(creds: &ProjectCredentials, token_url: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: token_url.into(),

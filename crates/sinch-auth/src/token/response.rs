@@ -11,10 +11,15 @@ pub(super) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(Clone, PartialEq)]
+/// A token endpoint's successful answer, checked.
 pub struct TokenResponse {
+    /// The token.
     pub access_token: String,
+    /// The token type (`bearer`).
     pub token_type: String,
+    /// The lifetime the endpoint granted (capped at a day; an hour when it sent none).
     pub expires_in: Duration,
+    /// The scope the endpoint granted, if it said.
     pub scope: Option<String>,
 }
 
@@ -87,7 +92,7 @@ fn lifetime(v: Option<&Value>) -> Result<Duration> {
 }
 
 /// Turns the token endpoint's response into a token or a classified error.
-pub fn parse_token_response(resp: &HttpResponse, token_url: &str) -> Result<TokenResponse> {
+pub(crate) fn parse_token_response(resp: &HttpResponse, token_url: &str) -> Result<TokenResponse> {
     let status = resp.status;
     if (200..300).contains(&status) {
         return parse_success(&resp.body).map_err(|e| e.with_status(status));

@@ -8,10 +8,14 @@
 use std::time::{Duration, SystemTime};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// How the provider retries 429, 5xx and transport failures: exponential backoff with jitter,
+/// honouring `Retry-After`.
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
+    /// The first wait; each retry doubles it.
     pub base_delay: Duration,
+    /// The longest wait between attempts.
     pub max_delay: Duration,
     /// A `Retry-After` longer than this is not waited for: the error is returned instead.
     pub max_retry_after: Duration,
@@ -32,6 +36,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// One attempt, no retries.
     pub fn none() -> Self {
         RetryPolicy {
             max_retries: 0,
@@ -56,7 +61,7 @@ impl RetryPolicy {
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date (RFC 9110); `None` when unusable.
-pub fn parse_retry_after(value: Option<&str>, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: Option<&str>, now: SystemTime) -> Option<Duration> {
     let v = value?.trim();
     if v.is_empty() {
         return None;

@@ -43,6 +43,7 @@ pub fn duration_from_seconds(what: &str, secs: f64) -> Result<Duration, Error> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The freshness check applied to signed callbacks: the time to compare with and the tolerance.
 pub struct VerifyOptions {
     /// "Now" for the freshness check; `None` is the system clock.
     pub now: Option<SystemTime>,
@@ -74,6 +75,7 @@ impl VerifyOptions {
         })
     }
 
+    /// The default tolerance, with `now` fixed (for replaying a saved request or a test).
     pub fn at(now: SystemTime) -> Self {
         VerifyOptions {
             now: Some(now),
@@ -81,6 +83,7 @@ impl VerifyOptions {
         }
     }
 
+    /// No freshness check at all (signatures are still checked).
     pub fn no_freshness() -> Self {
         VerifyOptions {
             now: None,

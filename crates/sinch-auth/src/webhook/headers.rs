@@ -7,15 +7,18 @@ use crate::error::{Error, SignatureReason};
 const MAX_VALUE: usize = 8 * 1024;
 
 #[derive(Debug, Clone, Default)]
+/// Request headers for the verifiers: names case-insensitive, values as bytes, repeats kept.
 pub struct Headers {
     entries: Vec<(String, Vec<u8>)>,
 }
 
 impl Headers {
+    /// No headers.
     pub fn new() -> Self {
         Headers::default()
     }
 
+    /// Headers from `(name, value)` pairs.
     pub fn from_pairs<I, N, V>(pairs: I) -> Self
     where
         I: IntoIterator<Item = (N, V)>,
@@ -29,6 +32,7 @@ impl Headers {
         h
     }
 
+    /// Adds a header (repeats are kept; a verifier refuses an ambiguous repeat).
     pub fn insert(&mut self, name: impl AsRef<str>, value: impl AsRef<[u8]>) {
         self.entries.push((
             name.as_ref().trim().to_ascii_lowercase(),
@@ -36,6 +40,7 @@ impl Headers {
         ));
     }
 
+    /// Every value of the header `name`, in order.
     pub fn get_all<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + 'n
     where
         'a: 'n,

@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+/// The hex HMAC-SHA256 Mailgun sends as `signature` for a `timestamp` and `token`.
 pub fn mailgun_signature(signing_key: &str, timestamp: &str, token: &str) -> String {
     b64::hex_lower(&hmac_sha256(
         signing_key.as_bytes(),
@@ -36,6 +37,7 @@ impl MemoryReplayGuard {
     /// How long it remembers each one by default (three times the default tolerance).
     pub const DEFAULT_WINDOW: Duration = Duration::from_secs(900);
 
+    /// A guard remembering up to `capacity` tokens for `window` each.
     pub fn new(capacity: usize, window: Duration) -> Self {
         MemoryReplayGuard {
             capacity: capacity.max(1),

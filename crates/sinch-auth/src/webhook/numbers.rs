@@ -5,10 +5,12 @@ use crate::b64;
 use crate::crypto::{ct_eq, hmac_sha1};
 use crate::error::{Error, Result, SignatureReason};
 
+/// The hex HMAC-SHA1 the Numbers API sends in `X-Sinch-Signature` for a body.
 pub fn numbers_signature(secret: &str, body: &[u8]) -> String {
     b64::hex_lower(&hmac_sha1(secret.as_bytes(), &[body]))
 }
 
+/// Checks a Numbers callback's `X-Sinch-Signature` against the body.
 pub fn verify_numbers_callback(secret: &str, headers: &Headers, body: &[u8]) -> Result<()> {
     if secret.is_empty() {
         return Err(Error::config(

@@ -1,0 +1,63 @@
+'use strict'
+// The two .d.ts files against what they describe, after a build:
+//  - node/index.d.ts (hand-written, shipped) declares exactly the package's runtime exports;
+//  - the generated native.d.ts (napi build) declares exactly the addon's exports, and every
+//    `native.<name>` the JS layer uses is one of them (none is left unused).
+// Usage: node scripts/check-dts.js <dir holding native.d.ts and the .node addon>
+const fs = require('node:fs')
+const path = require('node:path')
+const ts = require('typescript')
+
+const root = path.join(__dirname, '..')
+const nativeDir = path.resolve(process.argv[2] || path.join(root, 'node'))
+
+function declaredExports (file) {
+  const program = ts.createProgram([file], { noEmit: true, types: [] })
+  const checker = program.getTypeChecker()
+  const source = program.getSourceFile(file)
+  const symbol = checker.getSymbolAtLocation(source)
+  // Values only: a type or interface has no runtime counterpart to compare with.
+  return checker.getExportsOfModule(symbol)
+    .filter((s) => s.flags & ts.SymbolFlags.Value)
+    .map((s) => s.getName())
+    .sort()
+}
+
+function diff (label, declared, actual) {
+  const d = new Set(declared)
+  const a = new Set(actual)
+  const problems = []
+  for (const n of d) if (!a.has(n)) problems.push(`${label}: declared, not exported: ${n}`)
+  for (const n of a) if (!d.has(n)) problems.push(`${label}: exported, not declared: ${n}`)
+  return problems
+}
+
+const problems = []
+
+const pkg = require(path.join(root, 'node', 'index.js'))
+problems.push(...diff('node/index.d.ts', declaredExports(path.join(root, 'node', 'index.d.ts')),
+  Object.keys(pkg).filter((k) => !k.startsWith('_'))))
+
+const dts = path.join(nativeDir, 'native.d.ts')
+const addonFile = fs.readdirSync(nativeDir).find((f) => f.endsWith('.node'))
+if (!addonFile) throw new Error(`no .node addon in ${nativeDir}`)
+const addon = require(path.join(nativeDir, addonFile))
+// ExternalObject is a type-only helper class napi declares; it is never exported.
+const nativeDeclared = declaredExports(dts).filter((n) => n !== 'ExternalObject')
+// `#[napi] impl Task for X` registers an empty class X that the .d.ts leaves out.
+const tasks = (n) => /Task$/.test(n) && Object.getOwnPropertyNames(addon[n].prototype).length === 1
+problems.push(...diff('native.d.ts', nativeDeclared, Object.keys(addon).filter((n) => !tasks(n))))
+
+const used = new Set()
+for (const f of fs.readdirSync(path.join(root, 'node')).filter((f) => /\.(c|m)?js$/.test(f))) {
+  const text = fs.readFileSync(path.join(root, 'node', f), 'utf8')
+  for (const m of text.matchAll(/(?<![/.\w])native\.([A-Za-z_$][\w$]*)/g)) used.add(m[1])
+}
+for (const n of used) if (!nativeDeclared.includes(n)) problems.push(`node/*.js uses native.${n}, which native.d.ts does not declare`)
+for (const n of nativeDeclared) if (!used.has(n)) problems.push(`native.d.ts declares ${n}, which node/*.js never uses`)
+
+if (problems.length) {
+  console.error(problems.join('\n'))
+  process.exit(1)
+}
+console.log(`d.ts: ${Object.keys(pkg).length} package exports and ${nativeDeclared.length} native exports match their declarations`)
