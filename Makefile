@@ -69,7 +69,7 @@ test-python: lint-python dist-python
 
 # The two tarballs in an empty folder, the whole Node suite and the CLI, with no Rust on PATH.
 test-node: lint-node dist-node
-	node scripts/check-dts.js npm/linux-x64-gnu
+	node scripts/check-dts.js --native npm/linux-x64-gnu
 	scripts/test-installed-node.sh $(NPM_TEST_DIR)
 
 # The same inputs signed by Rust, Python and Node (as installed above): the same bytes, and

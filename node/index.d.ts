@@ -132,11 +132,13 @@ export interface TokenStats { requests: number; fetched: number; failures: numbe
 
 export class TokenProvider {
   constructor(credentials: ProjectCredentials, options?: TokenProviderOptions)
-  /** A valid token; the request runs off the event loop, one for all concurrent callers. */
-  token(): Promise<AccessToken>
+  /** A valid token; the request runs off the event loop, one for all concurrent callers
+   *  (holding at most one libuv pool thread). `signal` rejects this caller's wait with the
+   *  signal's reason (an `AbortError`) as soon as it aborts; the fetch goes on for others. */
+  token(options?: { signal?: AbortSignal }): Promise<AccessToken>
   tokenSync(): AccessToken
   /** `Bearer <token>`. */
-  authorization(): Promise<string>
+  authorization(options?: { signal?: AbortSignal }): Promise<string>
   authorizationSync(): string
   /** After a 401 for `token`: forget it if it is still the cached one. */
   invalidate(token: AccessToken | string): boolean

@@ -135,8 +135,22 @@ function seconds (name, v) {
 
 const freshToken = native.freshToken
 
+/** `promise`, or a rejection with the signal's reason (an AbortError by default) as soon as
+ *  `signal` aborts, whichever comes first. */
+function untilAborted (promise, signal) {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v) },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e) })
+  })
+}
+
 class TokenProvider {
   #external
+  // The fetch every caller waits on while the provider has work to do (null otherwise).
+  #inflight = null
   // The AccessToken object last handed out, reused while the Rust provider reports that same
   // token as fresh: the provider is the only cache and decides; this only saves building the
   // object again.
@@ -168,10 +182,25 @@ class TokenProvider {
   }
 
   /** A valid token. The Rust provider is the only cache: a fresh cached token comes back at
-   *  once; a fetch runs off the event loop, one for all concurrent callers. */
-  async token () {
+   *  once. Otherwise one Promise per provider is shared by every waiting caller, so one fetch
+   *  holds at most one libuv pool thread however many callers wait (fs, dns.lookup, crypto
+   *  and zlib keep their threads). `signal` rejects this caller's wait at once when it
+   *  aborts; the shared fetch goes on for the others. */
+  async token ({ signal } = {}) {
+    signal?.throwIfAborted()
     const reused = this.#reusable()
     if (reused !== null) return reused
+    let shared = this.#inflight
+    if (shared === null) {
+      const fetching = (shared = this.#inflight = this.#fetch())
+      // Settled: the next caller asks the provider again. (This also handles the rejection
+      // when every caller has aborted and nobody else awaits it.)
+      fetching.finally(() => { if (this.#inflight === fetching) this.#inflight = null }).catch(() => {})
+    }
+    return signal ? untilAborted(shared, signal) : shared
+  }
+
+  async #fetch () {
     try {
       return this.#wrap(await NATIVE.get(this).token())
     } catch (e) {
@@ -184,7 +213,7 @@ class TokenProvider {
     if (reused !== null) return reused
     return this.#wrap(call(() => NATIVE.get(this).tokenSync()))
   }
-  async authorization () { return (await this.token()).authorization }
+  async authorization (options) { return (await this.token(options)).authorization }
   authorizationSync () { return this.tokenSync().authorization }
 
   /** After a 401 for `token`: forget it if it is still the cached one. */

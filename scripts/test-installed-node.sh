@@ -24,6 +24,7 @@ echo '{ "name": "sinch-auth-user", "private": true }' > package.json
   echo "node suite against $where"
   SINCH_AUTH_EXPECT_INSTALLED=1 node --test --test-concurrency=1 tests/node/
   npx tsc -p tests/node/tsconfig.json
+  node ../../scripts/check-dts.js --package node_modules/@sinch-auth/node
   npx sinch-auth --version
   npx sinch-auth demo --calls 40 --threads 4 --token-lifetime 1
 ' _ "$main" "$platform"

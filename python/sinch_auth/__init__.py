@@ -19,7 +19,6 @@ from ._native import (
     MemoryReplayGuard,
     ProjectCredentials,
     ServicePlanCredentials,
-    TokenProvider,
     auth_model,
     base_url,
     basic_authorization,
@@ -34,6 +33,7 @@ from ._native import (
     verify_mailgun_webhook,
     verify_numbers_callback,
 )
+from ._provider import TokenProvider
 from .errors import (
     ConfigError,
     CredentialsError,

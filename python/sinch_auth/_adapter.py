@@ -11,11 +11,11 @@ from ._native import (
     MailgunCredentials,
     ProjectCredentials,
     ServicePlanCredentials,
-    TokenProvider,
     auth_model,
     is_expired_token_challenge,
     sign_request,
 )
+from ._provider import TokenProvider
 from .errors import ConfigError
 
 Credentials = Union[

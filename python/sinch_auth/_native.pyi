@@ -3,6 +3,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Optional, Union, final
 
+from typing_extensions import disjoint_base
+
 _Headers = Union[
     Mapping[str, Union[str, bytes]],
     Mapping[str, list[str]],
@@ -145,8 +147,8 @@ class AccessToken:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-@final
-class TokenProvider:
+@disjoint_base
+class TokenProvider:  # subclassed by sinch_auth._provider.TokenProvider (the async twins)
     def __new__(
         cls,
         credentials: ProjectCredentials,
@@ -159,6 +161,7 @@ class TokenProvider:
         background_refresh: Optional[bool] = None,
     ) -> TokenProvider: ...
     def token(self) -> AccessToken: ...
+    def _fresh_token(self) -> Optional[AccessToken]: ...
     def authorization(self) -> str: ...
     def invalidate(self, token: Union[AccessToken, str]) -> bool: ...
     def clear(self) -> None: ...

@@ -8,12 +8,14 @@ from typing import Optional
 import httpx
 
 from ._adapter import Authorizer, Credentials
-from ._native import AccessToken, TokenProvider
+from ._native import AccessToken
+from ._provider import TokenProvider
 
 
 class SinchAuth(httpx.Auth):
     """Adds the right Authorization for ``product`` and retries once after an expired-token
-    401. Token fetches run in a worker thread in async flows, so the event loop keeps going."""
+    401. In async flows the token is awaited (``TokenProvider.token_async``), so the event loop
+    keeps going."""
 
     requires_request_body = True
 
@@ -43,15 +45,23 @@ class SinchAuth(httpx.Auth):
             self._apply(request)
             yield request
 
+    async def _apply_async(self, request: httpx.Request) -> Optional[AccessToken]:
+        # Only a token fetch can wait on the network: it is awaited (one shared fetch, the
+        # event loop keeps going); signing and static headers are computed in place.
+        provider = self._auth.provider
+        if provider is None:
+            return self._apply(request)
+        token = await provider.token_async()
+        request.headers["Authorization"] = token.authorization
+        return token
+
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        import anyio.to_thread
-
-        token = await anyio.to_thread.run_sync(self._apply, request)
+        token = await self._apply_async(request)
         response = yield request
         if self._auth.retry_after(token, response.status_code, response.headers.multi_items()):
-            await anyio.to_thread.run_sync(self._apply, request)
+            await self._apply_async(request)
             yield request
 
 

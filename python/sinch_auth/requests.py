@@ -8,7 +8,7 @@ import requests
 from requests.auth import AuthBase
 
 from ._adapter import Authorizer, Credentials, to_bytes
-from ._native import TokenProvider
+from ._provider import TokenProvider
 
 
 class SinchAuth(AuthBase):

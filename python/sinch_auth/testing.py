@@ -30,8 +30,8 @@ from ._native import (
     MailgunCredentials,
     ProjectCredentials,
     ServicePlanCredentials,
-    TokenProvider,
 )
+from ._provider import TokenProvider
 
 __all__ = ["LocalServer", "local_server"]
 

@@ -55,3 +55,76 @@ test('a tampered signed request is rejected with 401', async () => {
   assert.equal(res.status, 401)
   assert.match(await res.text(), /Invalid Signature/)
 })
+
+// A canary upstream on loopback (a real HTTP server): records each request's body and
+// answers the first bearer call with an expired-token 401.
+async function canary () {
+  const http = require('node:http')
+  const seen = []
+  const srv = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      seen.push({ method: req.method, body: Buffer.concat(chunks).toString(), auth: req.headers.authorization })
+      if (seen.length === 1 && !req.url.includes('no-401')) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="The access token expired"' })
+        return res.end()
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+  })
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${srv.address().port}`, seen, close: () => new Promise((resolve) => srv.close(resolve)) }
+}
+
+test('a Request keeps its method, headers and body, on the first send and the 401 retry', async () => {
+  const up = await canary()
+  try {
+    const provider = new sa.TokenProvider(creds(), { tokenUrl: server.tokenUrl })
+    const f = sa.withSinchAuth(fetch, { product: 'numbers', provider })
+    const res = await f(new Request(up.url + '/v1/x', { method: 'POST', body: BODY, headers: { 'x-mine': '1' } }))
+    assert.equal(res.status, 200)
+    assert.deepEqual(up.seen.map((s) => [s.method, s.body]), [['POST', BODY], ['POST', BODY]])
+    assert.ok(up.seen.every((s) => s.auth.startsWith('Bearer ')))
+  } finally { await up.close() }
+})
+
+test('a signed Request: the signature covers the body the server receives', async () => {
+  const f = sa.withSinchAuth(fetch, { product: 'voice', credentials: app() })
+  const res = await f(new Request(server.url + '/calling/v1/callouts', { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } }))
+  assert.equal(res.status, 200, await res.text())
+})
+
+test('a stream body is sent once; its 401 comes back as is', async () => {
+  const up = await canary()
+  try {
+    const provider = new sa.TokenProvider(creds(), { tokenUrl: server.tokenUrl })
+    const f = sa.withSinchAuth(fetch, { product: 'numbers', provider })
+    const stream = new ReadableStream({ start (c) { c.enqueue(new TextEncoder().encode(BODY)); c.close() } })
+    const res = await f(up.url + '/v1/x', { method: 'POST', body: stream, duplex: 'half' })
+    assert.equal(res.status, 401)
+    assert.deepEqual(up.seen.map((s) => s.body), [BODY])
+    // A signed product cannot sign a stream: refused before anything is sent.
+    const signed = sa.withSinchAuth(fetch, { product: 'voice', credentials: app() })
+    const again = new ReadableStream({ start (c) { c.close() } })
+    await assert.rejects(signed(server.url + '/calling/v1/callouts', { method: 'POST', body: again, duplex: 'half' }), /not a stream/)
+  } finally { await up.close() }
+})
+
+test('an abort before or during the token fetch rejects at once, from init or the Request', async () => {
+  await server.faults('slow:1500')
+  const provider = new sa.TokenProvider(creds(), { tokenUrl: server.tokenUrl })
+  const f = sa.withSinchAuth(fetch, { product: 'numbers', provider })
+  await assert.rejects(f(server.numbersUrl, { signal: AbortSignal.abort() }), (e) => e.name === 'AbortError')
+  for (const viaRequest of [false, true]) {
+    const controller = new AbortController()
+    const call = viaRequest
+      ? f(new Request(server.numbersUrl, { signal: controller.signal }))
+      : f(server.numbersUrl, { signal: controller.signal })
+    setTimeout(() => controller.abort(), 100)
+    const t = performance.now()
+    await assert.rejects(call, (e) => e.name === 'AbortError')
+    assert.ok(performance.now() - t < 200, `took ${performance.now() - t} ms`)
+  }
+})

@@ -90,7 +90,7 @@ impl TokenProvider {
     ) -> Result<Self> {
         let creds = credentials.inner.clone();
         let inner = guarded(|| {
-            let mut b = core::TokenProvider::builder(creds);
+            let mut b = core::TokenProvider::builder(creds).client("node");
             if let Some(o) = options {
                 if let Some(u) = o.token_url {
                     b = b.token_url(u);

@@ -84,7 +84,12 @@ impl AccessToken {
     }
 }
 
-#[pyclass(frozen, module = "sinch_auth._native", name = "TokenProvider")]
+#[pyclass(
+    frozen,
+    subclass,
+    module = "sinch_auth._native",
+    name = "TokenProvider"
+)]
 pub struct TokenProvider {
     template: core::TokenProvider,
     current: ArcSwap<(u64, core::TokenProvider)>,
@@ -125,7 +130,7 @@ impl TokenProvider {
             .inner
             .clone();
         // Only what was given is set: every default is the core's.
-        let mut b = core::TokenProvider::builder(creds);
+        let mut b = core::TokenProvider::builder(creds).client("python");
         if let Some(on) = background_refresh {
             b = b.background_refresh(on);
         }
@@ -163,6 +168,14 @@ impl TokenProvider {
         let p = self.provider();
         let inner = detached(py, move || p.token())?;
         Ok(AccessToken { inner })
+    }
+
+    /// The cached token while it is fresh, else `None` (no waiting, no network): what
+    /// `token_async` answers at once without leaving the event loop.
+    fn _fresh_token(&self) -> Option<AccessToken> {
+        self.provider()
+            .fresh_token()
+            .map(|inner| AccessToken { inner })
     }
 
     /// `Bearer <token>`.

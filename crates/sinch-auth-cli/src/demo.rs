@@ -105,6 +105,7 @@ pub fn run(a: Args) -> CmdResult {
         keys.key_secret.clone(),
     )?;
     let provider = TokenProvider::builder(creds)
+        .client("cli")
         .token_url(server.token_url())
         .build()?;
     let per_thread = a.calls.div_ceil(a.threads.max(1));

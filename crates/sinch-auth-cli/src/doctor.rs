@@ -285,6 +285,7 @@ fn online(r: &mut Report, product: Option<Product>, model: AuthModel) {
             AuthModel::Project => {
                 let creds = ProjectCredentials::from_env()?;
                 let provider = TokenProvider::builder(creds.clone())
+                    .client("cli")
                     .timeout(Duration::from_secs(10))
                     .retry_policy(RetryPolicy {
                         max_retries: 1,

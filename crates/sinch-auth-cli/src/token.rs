@@ -17,7 +17,9 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let provider = TokenProvider::new(ProjectCredentials::from_env()?)?;
+    let provider = TokenProvider::builder(ProjectCredentials::from_env()?)
+        .client("cli")
+        .build()?;
     let token = provider.token()?;
     if a.json {
         print_json(&json!({

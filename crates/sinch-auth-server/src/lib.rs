@@ -90,6 +90,11 @@ impl LocalServer {
         self.shared.counters.snapshot()
     }
 
+    /// The `User-Agent` the last token request was sent with.
+    pub fn last_token_user_agent(&self) -> Option<String> {
+        self.shared.last_user_agent()
+    }
+
     /// Zeroes the counters once the requests in flight are answered (up to half a second).
     pub fn reset_counters(&self) {
         self.shared.reset_counters(0);

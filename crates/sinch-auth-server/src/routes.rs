@@ -55,6 +55,7 @@ fn token_endpoint(s: &Shared, req: &Request) -> Outcome {
     let c = &s.counters;
     let epoch = s.epoch();
     bump(&c.token_requests);
+    s.record_user_agent(req.header("user-agent"));
     if let Some(f) = s.next_fault() {
         bump(&c.faults_played);
         match f {
@@ -291,6 +292,9 @@ fn admin(s: &Shared, req: &Request) -> Response {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     match (req.method.as_str(), req.path()) {
         ("GET", "/_admin/counters") => Response::json(200, &s.counters.snapshot().to_json()),
+        ("GET", "/_admin/last-token-request") => {
+            Response::json(200, &json!({"user_agent": s.last_user_agent()}))
+        }
         ("GET", "/_admin/keys") => {
             let k = &s.config.keys;
             Response::json(

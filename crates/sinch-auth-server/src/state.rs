@@ -125,6 +125,8 @@ pub(crate) struct Shared {
     lifetime_ms: AtomicU64,
     rate_limit: AtomicBool,
     bucket: Mutex<Bucket>,
+    /// The `User-Agent` of the last token request (`/_admin/last-token-request`).
+    pub last_token_user_agent: Mutex<Option<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -147,7 +149,16 @@ impl Shared {
                 tokens: 30.0,
                 last: Instant::now(),
             }),
+            last_token_user_agent: Mutex::new(None),
         }
+    }
+
+    pub fn record_user_agent(&self, ua: Option<&str>) {
+        *lock(&self.last_token_user_agent) = ua.map(str::to_owned);
+    }
+
+    pub fn last_user_agent(&self) -> Option<String> {
+        lock(&self.last_token_user_agent).clone()
     }
 
     pub fn epoch(&self) -> u64 {

@@ -65,6 +65,17 @@ impl ManualClock {
         s.wall += d;
     }
 
+    /// Moves only the wall clock (forward or back), as a suspended machine or VM sees it on
+    /// waking (the monotonic clock stopped) or as a clock set back does.
+    pub fn set_wall(&self, wall: SystemTime) {
+        self.lock().wall = wall;
+    }
+
+    /// Moves only the monotonic clock forward: the wall clock was set back meanwhile.
+    pub fn advance_monotonic(&self, d: Duration) {
+        self.lock().elapsed += d;
+    }
+
     /// Every duration passed to `sleep`, in order.
     pub fn sleeps(&self) -> Vec<Duration> {
         self.lock().slept.clone()

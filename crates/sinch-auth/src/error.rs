@@ -226,6 +226,19 @@ impl Error {
         self
     }
 
+    /// Appends a sentence to the message.
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        let m = &mut self.0.message;
+        if !m.is_empty() && !m.ends_with(['.', ' ']) {
+            m.push('.');
+        }
+        if !m.is_empty() && !m.ends_with(' ') {
+            m.push(' ');
+        }
+        m.push_str(note);
+        self
+    }
+
     /// Keeps the lower-level cause, returned by [`std::error::Error::source`].
     pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.0.source = Some(Arc::new(cause));

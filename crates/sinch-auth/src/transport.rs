@@ -5,6 +5,7 @@
 #[cfg(feature = "ureq")]
 use crate::error::Error;
 use crate::error::Result;
+use crate::token::redact_url;
 use std::fmt;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field(
                 "headers",
                 &self
@@ -77,6 +78,9 @@ pub struct TransportConfig {
     pub timeout: Duration,
     /// The largest response body read; a larger one is an error.
     pub max_response_bytes: u64,
+    /// Which library asks, for the `User-Agent` (`sinch-auth/0.1.0 (python)`): `rust`,
+    /// `python`, `node` or `cli`, so Sinch support can tell clients apart.
+    pub client: &'static str,
 }
 
 impl Default for TransportConfig {
@@ -85,6 +89,7 @@ impl Default for TransportConfig {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
             max_response_bytes: 64 * 1024,
+            client: "rust",
         }
     }
 }
@@ -115,7 +120,7 @@ impl UreqTransport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .user_agent(concat!("sinch-auth/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent(config.client))
             .build()
             .into();
         UreqTransport { agent, config }
@@ -134,18 +139,61 @@ impl Default for UreqTransport {
     }
 }
 
+/// `sinch-auth/<version> (<client>)`.
+pub fn user_agent(client: &str) -> String {
+    format!("sinch-auth/{} ({client})", env!("CARGO_PKG_VERSION"))
+}
+
+/// `host[:port]` of a URL, for messages (never userinfo).
 #[cfg(feature = "ureq")]
-fn transport_error(url: &str, e: ureq::Error, timeout: Duration) -> Error {
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.rsplit_once('@').map_or(authority, |(_, h)| h)
+}
+
+/// One message per way a request fails, each naming the host, what failed and what to check.
+#[cfg(feature = "ureq")]
+fn transport_error(url: &str, e: ureq::Error, config: &TransportConfig) -> Error {
+    let host = host_of(url);
+    let proxies = "proxies (HTTPS_PROXY/NO_PROXY)";
     let what = match &e {
-        ureq::Error::Timeout(_) => format!("timed out (limit {:?})", timeout),
-        ureq::Error::ConnectionFailed => "could not connect".to_owned(),
-        ureq::Error::HostNotFound => "host not found (check the URL and DNS)".to_owned(),
-        ureq::Error::Io(io) => format!("I/O error: {}", io.kind()),
-        other => format!("{other}"),
+        ureq::Error::Timeout(ureq::Timeout::Connect) => format!(
+            "connecting to {host} timed out after {:?}: check that the host is reachable from here (firewall, {proxies})",
+            config.connect_timeout
+        ),
+        ureq::Error::Timeout(_) => format!(
+            "{host} did not answer within {:?}: the server or the network is slow; the request is safe to retry",
+            config.timeout
+        ),
+        ureq::Error::HostNotFound => format!("could not resolve {host} (DNS): check the host name, DNS and {proxies}"),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => format!(
+            "{host} refused the connection: nothing listens on that port, or a firewall rejects it; check the URL's port and {proxies}"
+        ),
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => {
+            format!("could not resolve {host} (DNS): check the host name, DNS and {proxies}")
+        }
+        // rustls reports a failed handshake through the stream, as InvalidData.
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                && url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) =>
+        {
+            format!(
+                "the TLS handshake with {host} failed ({}): a TLS-inspecting proxy or a private CA needs its certificate trusted, or the URL is not an https endpoint",
+                io.get_ref().map_or_else(|| io.kind().to_string(), |inner| inner.to_string())
+            )
+        }
+        ureq::Error::Io(io) => format!(
+            "the connection to {host} failed ({}): check network access to the host and {proxies}",
+            io.kind()
+        ),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
+            "the TLS handshake with {host} failed ({e}): a TLS-inspecting proxy or a private CA needs its certificate trusted, or the URL is not an https endpoint"
+        ),
+        ureq::Error::ConnectionFailed => format!("could not connect to {host}: check network access to the host and {proxies}"),
+        other => format!("{other}; check network access to the host and {proxies}"),
     };
-    let error = Error::transport(format!(
-        "request to {url} failed: {what}. Check network access to the host, proxies (*_PROXY env vars) and the configured URL; the request is safe to retry"
-    ));
+    let error = Error::transport(format!("request to {} failed: {what}", redact_url(url)));
     match e {
         // Its text repeats the URL, which may hold credentials: the message says enough.
         ureq::Error::BadUri(_) => error,
@@ -163,14 +211,17 @@ impl Transport for UreqTransport {
         for (n, v) in &request.headers {
             builder = builder.header(n.as_str(), v.as_str());
         }
-        let req = builder.body(request.body.clone()).map_err(|e| {
-            Error::config(format!("cannot build a request to {}: {e}", request.url))
+        let req = builder.body(request.body.clone()).map_err(|_| {
+            Error::config(format!(
+                "cannot build a request to {}: the URL or a header is not valid HTTP",
+                redact_url(&request.url)
+            ))
         })?;
         let timeout = self.config.timeout;
         let mut resp = self
             .agent
             .run(req)
-            .map_err(|e| transport_error(&request.url, e, timeout))?;
+            .map_err(|e| transport_error(&request.url, e, &self.config))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -202,14 +253,14 @@ impl Transport for UreqTransport {
                 };
                 Error::transport(format!(
                     "request to {} failed: {msg}; the request is safe to retry",
-                    request.url
+                    redact_url(&request.url)
                 ))
                 .with_source(e)
             })?;
         if body.len() as u64 > limit {
             return Err(Error::invalid_response(format!(
                 "the response from {} is larger than {limit} bytes; this is not a token endpoint answer (check the URL)",
-                request.url
+                redact_url(&request.url)
             ))
             .with_status(status));
         }

@@ -228,7 +228,104 @@ fn one_failure_is_shared_by_every_waiting_caller_and_the_next_call_retries() {
         );
     }
     assert_eq!(r.requests(), 1);
+    // A rejected key is answered from memory for a second, then asked again.
+    let paused = r.provider.token().unwrap_err();
+    assert_eq!(paused.kind(), ErrorKind::Credentials);
+    assert!(
+        paused.message().contains("not asked again before 1.0 s"),
+        "{paused}"
+    );
+    assert_eq!(r.requests(), 1);
+    r.clock.advance(Duration::from_secs(1));
     assert_eq!(r.provider.token().unwrap().secret(), "tok-2");
+}
+
+#[test]
+fn a_rejected_key_is_not_asked_again_until_a_growing_pause_has_passed() {
+    let r = rig(
+        status_reply(401, None),
+        vec![],
+        RetryPolicy::default(),
+        Duration::ZERO,
+    );
+    // Tight loop, 5 s of (manual) time in 10 ms steps: 1 + 1 s + 2 s pauses = 3 requests.
+    for _ in 0..500 {
+        let e = r.provider.token().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Credentials, "{e}");
+        r.clock.advance(Duration::from_millis(10));
+    }
+    assert_eq!(r.requests(), 3);
+    // The pause doubles up to its cap, and clear() tries again at once.
+    for _ in 0..20 {
+        let _ = r.provider.token();
+        r.clock.advance(Duration::from_secs(61));
+    }
+    let _ = r.provider.token();
+    let e = r.provider.token().unwrap_err();
+    assert!(e.message().contains("not asked again before 60.0 s"), "{e}");
+    let before = r.requests();
+    r.provider.clear();
+    let _ = r.provider.token();
+    assert_eq!(r.requests(), before + 1);
+}
+
+#[test]
+fn a_forbidden_key_pauses_too_but_a_server_error_does_not() {
+    let r = rig(
+        token_reply(3600),
+        vec![
+            status_reply(403, None),
+            status_reply(503, None),
+            status_reply(503, None),
+        ],
+        RetryPolicy::none(),
+        Duration::ZERO,
+    );
+    assert_eq!(r.provider.token().unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(r.provider.token().unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(r.requests(), 1);
+    r.clock.advance(Duration::from_secs(1));
+    assert_eq!(r.provider.token().unwrap_err().kind(), ErrorKind::Server);
+    assert_eq!(r.provider.token().unwrap_err().kind(), ErrorKind::Server);
+    assert_eq!(r.requests(), 3);
+    assert_eq!(r.provider.token().unwrap().secret(), "tok-4");
+}
+
+#[test]
+fn a_token_expires_when_the_wall_clock_says_so_after_a_suspend() {
+    let r = rig(
+        token_reply(3600),
+        vec![],
+        RetryPolicy::none(),
+        Duration::ZERO,
+    );
+    let first = r.provider.token().unwrap();
+    assert_eq!(r.requests(), 1);
+    // Two hours asleep: the monotonic clock stood still, the wall clock moved on.
+    r.clock
+        .set_wall(UNIX_EPOCH + Duration::from_secs(1_800_000_000 + 7200));
+    assert!(r.provider.fresh_token().is_none());
+    let after = r.provider.token().unwrap();
+    assert_eq!(r.requests(), 2, "the first call after waking fetches");
+    assert_ne!(first, after);
+}
+
+#[test]
+fn a_wall_clock_set_back_never_makes_a_token_live_longer() {
+    let r = rig(
+        token_reply(3600),
+        vec![],
+        RetryPolicy::none(),
+        Duration::ZERO,
+    );
+    r.provider.token().unwrap();
+    // The wall clock goes back a day while an hour passes on the monotonic clock.
+    r.clock
+        .set_wall(UNIX_EPOCH + Duration::from_secs(1_800_000_000 - 86_400));
+    r.clock.advance_monotonic(Duration::from_secs(3600));
+    assert!(r.provider.fresh_token().is_none());
+    r.provider.token().unwrap();
+    assert_eq!(r.requests(), 2);
 }
 
 fn jwt(exp: f64) -> String {

@@ -284,6 +284,78 @@ fn connection_refused_is_a_transport_error() {
 }
 
 #[test]
+fn the_user_agent_names_the_library_its_version_and_the_client() {
+    let server = LocalServer::start_default().unwrap();
+    provider(&server).token().unwrap();
+    let ua = server.last_token_user_agent().unwrap();
+    assert_eq!(
+        ua,
+        format!("sinch-auth/{} (rust)", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn a_token_url_with_credentials_works_and_is_never_shown() {
+    let server = LocalServer::start_default().unwrap();
+    let url = server
+        .token_url()
+        .replace("http://", "http://gw-user:PW-s3cret@");
+    let p = TokenProvider::builder(creds(&server))
+        .token_url(&url)
+        .build()
+        .unwrap();
+    assert!(!p.token_url().contains("PW-s3cret"), "{}", p.token_url());
+    assert!(!format!("{p:?}").contains("PW-s3cret"));
+    p.token().unwrap();
+    // A failure's message names the URL without its password.
+    server.push_fault(Fault::Status(500));
+    let down = TokenProvider::builder(creds(&server))
+        .token_url(url.replace("/oauth2/token", "/nope"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = down.token().unwrap_err();
+    assert!(!e.message().contains("PW-s3cret"), "{e}");
+    let refused = TokenProvider::builder(creds(&server))
+        .token_url("http://gw-user:PW-s3cret@127.0.0.1:1/oauth2/token")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = refused.token().unwrap_err();
+    assert!(!e.message().contains("PW-s3cret"), "{e}");
+    assert!(
+        e.message().contains("127.0.0.1:1 refused the connection"),
+        "{e}"
+    );
+}
+
+#[test]
+fn dns_and_tls_failures_say_what_failed() {
+    let creds = ProjectCredentials::new("p", "k", "s").unwrap();
+    let p = TokenProvider::builder(creds.clone())
+        .token_url("https://no-such-host.invalid/oauth2/token")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = p.token().unwrap_err();
+    assert!(
+        e.message()
+            .contains("could not resolve no-such-host.invalid (DNS)"),
+        "{e}"
+    );
+    // TLS spoken to a plain-HTTP server: the handshake fails.
+    let server = LocalServer::start_default().unwrap();
+    let https = server.token_url().replace("http://", "https://");
+    let p = TokenProvider::builder(creds)
+        .token_url(https)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = p.token().unwrap_err();
+    assert!(e.message().contains("TLS handshake"), "{e}");
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused_before_any_io() {
     let creds = ProjectCredentials::new("p", "k", "s").unwrap();
     let e = TokenProvider::builder(creds)

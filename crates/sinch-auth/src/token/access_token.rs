@@ -59,11 +59,19 @@ impl AccessToken {
         self.0.expires_at
     }
 
-    /// Time left, measured on the monotonic clock.
+    /// Time left: the less of what the monotonic and the wall clock say (the monotonic clock
+    /// stops while the machine sleeps).
     pub fn expires_in(&self) -> Duration {
-        self.0
+        let mono = self
+            .0
             .expires_mono
-            .saturating_duration_since(Instant::now())
+            .saturating_duration_since(Instant::now());
+        let wall = self
+            .0
+            .expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        mono.min(wall)
     }
 }
 

@@ -10,6 +10,8 @@ mod request;
 mod response;
 mod retry;
 
+pub(crate) use request::redact_url;
+
 pub use access_token::AccessToken;
 pub use challenge::is_expired_token_challenge;
 #[cfg(feature = "fuzzing")]

@@ -4,7 +4,7 @@
 
 use super::access_token::AccessToken;
 use super::random::{default_random, Random};
-use super::request::{token_request, validate_url};
+use super::request::{redact_url, token_request, validate_url};
 use super::response::parse_token_response;
 use super::retry::{parse_retry_after, RetryPolicy};
 use crate::clock::{Clock, SystemClock};
@@ -16,7 +16,7 @@ use crate::transport::{Transport, TransportConfig};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// When to refresh. The skew is `min(margin, lifetime × fraction)`, so an hour-long token is
 /// refreshed about a minute early and a two-second token half a second early, not on every
@@ -62,10 +62,54 @@ pub struct TokenStats {
 struct Cached {
     token: AccessToken,
     /// Start a background refresh from here on.
-    refresh_at: Instant,
+    refresh_at: Deadline,
     /// Stop handing the token out from here on (a little before it expires, so a request
     /// made with it still reaches the server in time).
-    serve_until: Instant,
+    serve_until: Deadline,
+}
+
+/// A point in time on both clocks; it has passed when either clock says so. The monotonic
+/// clock alone stops while the machine sleeps or a VM is paused (Linux `CLOCK_MONOTONIC`), so
+/// after a long sleep a dead token would still look fresh; the wall clock alone can be set
+/// back. Together a token lives no longer than either allows.
+#[derive(Clone, Copy)]
+struct Deadline {
+    mono: Instant,
+    wall: SystemTime,
+}
+
+impl Deadline {
+    fn after(now: Now, d: Duration) -> Self {
+        Deadline {
+            mono: now.mono + d,
+            wall: now.wall + d,
+        }
+    }
+    fn passed(&self, now: Now) -> bool {
+        now.mono >= self.mono || now.wall >= self.wall
+    }
+    /// Time left, by the clock that has less.
+    fn left(&self, now: Now) -> Duration {
+        self.mono
+            .saturating_duration_since(now.mono)
+            .min(self.wall.duration_since(now.wall).unwrap_or_default())
+    }
+}
+
+/// Both clocks, read once.
+#[derive(Clone, Copy)]
+struct Now {
+    mono: Instant,
+    wall: SystemTime,
+}
+
+/// After a failure retrying cannot fix (a wrong or revoked key: 401, 400 `invalid_client`,
+/// 403), the error is answered from memory until `until`, without a request; each repeat
+/// doubles the pause.
+struct Cooldown {
+    until: Deadline,
+    pause: Duration,
+    error: Error,
 }
 
 #[derive(Default)]
@@ -75,11 +119,15 @@ struct State {
     /// Bumped each time a fetch ends; waiters use it to see that "their" fetch ended.
     generation: u64,
     last_error: Option<(u64, Error)>,
+    cooldown: Option<Cooldown>,
 }
 
 struct Inner {
     creds: ProjectCredentials,
-    token_url: String,
+    /// The token URL as configured (it may hold userinfo): used for requests only.
+    request_url: String,
+    /// `request_url` without userinfo: the form every message and accessor shows.
+    token_url_shown: String,
     transport: Arc<dyn Transport>,
     /// Set when `transport` is the default one, so a copy can build its own.
     default_transport: Option<TransportConfig>,
@@ -179,6 +227,12 @@ impl TokenProviderBuilder {
         self.random = r;
         self
     }
+    /// Which library asks, for the default transport's `User-Agent` (`rust` by default; the
+    /// bindings set `python` and `node`).
+    pub fn client(mut self, name: &'static str) -> Self {
+        self.transport_config.client = name;
+        self
+    }
     /// Refresh ahead of expiry on a background thread (default). When off, the caller that
     /// finds the token due refreshes it inline and falls back to the cached token on failure.
     pub fn background_refresh(mut self, on: bool) -> Self {
@@ -217,7 +271,8 @@ impl TokenProviderBuilder {
         Ok(TokenProvider {
             inner: Arc::new(Inner {
                 creds: self.creds,
-                token_url,
+                token_url_shown: redact_url(&token_url).into_owned(),
+                request_url: token_url,
                 transport,
                 default_transport,
                 clock: self.clock,
@@ -261,9 +316,9 @@ impl TokenProvider {
         &self.inner.creds
     }
 
-    /// The token endpoint in use.
+    /// The token endpoint in use, without any userinfo (`user:password@`) it was given with.
     pub fn token_url(&self) -> &str {
-        &self.inner.token_url
+        &self.inner.token_url_shown
     }
 
     /// A valid token: the cached one, or a fresh one (one request for all concurrent callers).
@@ -271,14 +326,14 @@ impl TokenProvider {
         let inner = &self.inner;
         let mut st = inner.lock();
         loop {
-            let now = inner.clock.monotonic();
+            let now = inner.now();
             if let Some(c) = &st.cached {
-                if now < c.refresh_at {
+                if !c.refresh_at.passed(now) {
                     return Ok(c.token.clone());
                 }
-                if now < c.serve_until {
+                if !c.serve_until.passed(now) {
                     let token = c.token.clone();
-                    if st.refreshing {
+                    if st.refreshing || st.cooldown.as_ref().is_some_and(|c| !c.until.passed(now)) {
                         return Ok(token);
                     }
                     st.refreshing = true;
@@ -291,12 +346,18 @@ impl TokenProvider {
                 while st.refreshing && st.generation == gen {
                     st = inner.changed.wait(st).unwrap_or_else(|p| p.into_inner());
                 }
-                let now = inner.clock.monotonic();
+                let now = inner.now();
                 match (&st.cached, &st.last_error) {
-                    (Some(c), _) if now < c.serve_until => return Ok(c.token.clone()),
+                    (Some(c), _) if !c.serve_until.passed(now) => return Ok(c.token.clone()),
                     (_, Some((g, e))) if *g == st.generation => return Err(e.clone()),
                     _ => continue,
                 }
+            }
+            if let Some(c) = st.cooldown.as_ref().filter(|c| !c.until.passed(now)) {
+                return Err(c.error.clone().with_note(&format!(
+                    "The token endpoint is not asked again before {:.1} s from now (a wrong or revoked key does not become right by retrying); fix the credentials, or call clear() to try at once.",
+                    c.until.left(now).as_secs_f64()
+                )));
             }
             st.refreshing = true;
             drop(st);
@@ -309,10 +370,10 @@ impl TokenProvider {
     /// binding can answer a cached call at once and send only the rest to a worker thread.
     pub fn fresh_token(&self) -> Option<AccessToken> {
         let st = self.inner.lock();
-        let now = self.inner.clock.monotonic();
+        let now = self.inner.now();
         st.cached
             .as_ref()
-            .filter(|c| now < c.refresh_at)
+            .filter(|c| !c.refresh_at.passed(now))
             .map(|c| c.token.clone())
     }
 
@@ -346,11 +407,13 @@ impl TokenProvider {
         hit
     }
 
-    /// Drop the cached token and any error; the next call fetches.
+    /// Drop the cached token, any error and any pause after a credentials failure; the next
+    /// call fetches.
     pub fn clear(&self) {
         let mut st = self.inner.lock();
         st.cached = None;
         st.last_error = None;
+        st.cooldown = None;
     }
 
     /// Counters: token requests sent, tokens fetched, fetches that failed.
@@ -379,7 +442,8 @@ impl TokenProvider {
         TokenProvider {
             inner: Arc::new(Inner {
                 creds: i.creds.clone(),
-                token_url: i.token_url.clone(),
+                request_url: i.request_url.clone(),
+                token_url_shown: i.token_url_shown.clone(),
                 transport,
                 default_transport: i.default_transport,
                 clock: i.clock.clone(),
@@ -430,6 +494,13 @@ impl Inner {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn now(&self) -> Now {
+        Now {
+            mono: self.clock.monotonic(),
+            wall: self.clock.wall(),
+        }
+    }
+
     /// Runs one fetch (with retries) and publishes the result. The caller set `refreshing`.
     fn fetch_and_store(&self) -> Result<AccessToken> {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fetch()))
@@ -451,14 +522,28 @@ impl Inner {
                     serve_until,
                 });
                 st.last_error = None;
+                st.cooldown = None;
                 Ok(token)
             }
             Err(e) => {
                 self.failures.fetch_add(1, Ordering::Relaxed);
-                let now = self.clock.monotonic();
-                if let Some(c) = st.cached.as_mut().filter(|c| now < c.serve_until) {
-                    let left = c.serve_until - now;
-                    c.refresh_at = now + self.refresh.retry_pause.min(left / 2);
+                let now = self.now();
+                if let Some(c) = st.cached.as_mut().filter(|c| !c.serve_until.passed(now)) {
+                    let left = c.serve_until.left(now);
+                    c.refresh_at = Deadline::after(now, self.refresh.retry_pause.min(left / 2));
+                }
+                if matches!(e.kind(), ErrorKind::Credentials | ErrorKind::Forbidden) {
+                    let pause = match &st.cooldown {
+                        Some(c) => (c.pause * 2).min(self.retry.max_failure_pause),
+                        None => self.retry.failure_pause,
+                    };
+                    st.cooldown = (!pause.is_zero()).then(|| Cooldown {
+                        until: Deadline::after(now, pause),
+                        pause,
+                        error: e.clone(),
+                    });
+                } else {
+                    st.cooldown = None;
                 }
                 st.last_error = Some((st.generation, e.clone()));
                 Err(e)
@@ -469,15 +554,15 @@ impl Inner {
         out
     }
 
-    fn fetch(&self) -> Result<(AccessToken, Instant, Instant)> {
-        let request = token_request(&self.creds, &self.token_url);
+    fn fetch(&self) -> Result<(AccessToken, Deadline, Deadline)> {
+        let request = token_request(&self.creds, &self.request_url);
         let mut retry = 0;
         loop {
             let sent_mono = self.clock.monotonic();
             let sent_wall = self.clock.wall();
             self.requests.fetch_add(1, Ordering::Relaxed);
             let resp = self.transport.send(&request)?;
-            let err = match parse_token_response(&resp, &self.token_url) {
+            let err = match parse_token_response(&resp, &self.token_url_shown) {
                 Ok(t) => return Ok(self.schedule(t, sent_mono, sent_wall)),
                 Err(e) => e,
             };
@@ -503,8 +588,8 @@ impl Inner {
         &self,
         t: super::response::TokenResponse,
         sent_mono: Instant,
-        sent_wall: std::time::SystemTime,
-    ) -> (AccessToken, Instant, Instant) {
+        sent_wall: SystemTime,
+    ) -> (AccessToken, Deadline, Deadline) {
         let mut lifetime = t.expires_in;
         // Cross-check with the JWT's own expiry. A negative answer means our wall clock is
         // off, not that the fresh token is dead: then trust expires_in.
@@ -520,10 +605,16 @@ impl Inner {
             .min(lifetime.mul_f64(self.refresh.fraction));
         let jitter = skew.mul_f64(self.refresh.jitter * (self.random)().clamp(0.0, 1.0));
         let guard = (skew / 2).min(Duration::from_secs(5));
+        let sent = Now {
+            mono: sent_mono,
+            wall: sent_wall,
+        };
         let expires_mono = sent_mono + lifetime;
         let expires_at = from_unix_seconds(unix_seconds(sent_wall) + lifetime.as_secs_f64());
         let token = AccessToken::new(t.access_token, t.token_type, expires_at, expires_mono);
-        (token, expires_mono - skew - jitter, expires_mono - guard)
+        let refresh_at = Deadline::after(sent, lifetime.saturating_sub(skew + jitter));
+        let serve_until = Deadline::after(sent, lifetime.saturating_sub(guard));
+        (token, refresh_at, serve_until)
     }
 }
 
@@ -532,7 +623,7 @@ impl fmt::Debug for TokenProvider {
         let st = self.inner.lock();
         f.debug_struct("TokenProvider")
             .field("key_id", &self.inner.creds.key_id())
-            .field("token_url", &self.inner.token_url)
+            .field("token_url", &self.inner.token_url_shown)
             .field("cached", &st.cached.as_ref().map(|c| c.token.to_string()))
             .finish()
     }

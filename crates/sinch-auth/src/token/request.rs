@@ -5,6 +5,19 @@ use crate::error::{Error, Result};
 use crate::transport::HttpRequest;
 use std::net::IpAddr;
 
+/// `url` without its userinfo (`https://user:pw@host/p` → `https://host/p`): the only form
+/// of a URL that may appear in a message, a log, `Debug` or CLI output.
+pub(crate) fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
+    // Without a scheme, the text up to the first `/` is treated as the authority.
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &rest[at + 1..]).into(),
+        None => url.into(),
+    }
+}
+
 /// `(scheme, host)` of an absolute URL; `None` when it is not one.
 fn scheme_and_host(url: &str) -> Option<(String, &str)> {
     if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -12,9 +25,10 @@ fn scheme_and_host(url: &str) -> Option<(String, &str)> {
     }
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.contains('@') {
-        return None; // no credentials in URLs
-    }
+    // Userinfo (some corporate gateways want it) is allowed, and never shown.
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let end = inner.find(']')?;
         (&authority[..end + 2], &inner[end + 1..])
@@ -33,8 +47,12 @@ fn scheme_and_host(url: &str) -> Option<(String, &str)> {
 
 /// Refuses anything but `https://`, or `http://` to a loopback host, before any I/O.
 pub(crate) fn validate_url(url: &str) -> Result<()> {
-    let (scheme, host) = scheme_and_host(url)
-        .ok_or_else(|| Error::config(format!("{url:?} is not a valid absolute URL")))?;
+    let (scheme, host) = scheme_and_host(url).ok_or_else(|| {
+        Error::config(format!(
+            "{:?} is not a valid absolute URL (expected https://host[:port]/path)",
+            redact_url(url)
+        ))
+    })?;
     match scheme.as_str() {
         "https" => Ok(()),
         "http" if is_loopback(host) => Ok(()),
@@ -42,7 +60,8 @@ pub(crate) fn validate_url(url: &str) -> Result<()> {
             "refusing plain http:// to {host}: credentials and tokens only travel over HTTPS (http:// is allowed for loopback test servers only)"
         ))),
         _ => Err(Error::config(format!(
-            "{url:?} must start with https:// (or http:// for a loopback test server)"
+            "{:?} must start with https:// (or http:// for a loopback test server)",
+            redact_url(url)
         ))),
     }
 }
@@ -77,6 +96,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_are_shown_without_userinfo_and_accepted_with_it() {
+        assert_eq!(
+            redact_url("https://user:PW@gw.corp/oauth2/token?x=1"),
+            "https://gw.corp/oauth2/token?x=1"
+        );
+        assert_eq!(redact_url("https://a:b@c@gw.corp"), "https://gw.corp");
+        assert_eq!(redact_url("https://gw.corp/p@q"), "https://gw.corp/p@q");
+        assert_eq!(redact_url("not a url"), "not a url");
+        assert_eq!(redact_url("user:PW@gw.corp/x"), "gw.corp/x");
+        assert!(validate_url("https://user:PW@gw.corp/oauth2/token").is_ok());
+        for bad in [
+            "ftp://user:PW@gw.corp/x",
+            "https://user:PW@/x",
+            "user:PW@gw.corp",
+        ] {
+            let e = validate_url(bad).unwrap_err();
+            assert!(!e.message().contains("PW"), "{e}");
+        }
+    }
+
+    #[test]
     fn https_everywhere_http_only_on_loopback() {
         assert!(validate_url("https://auth.sinch.com/oauth2/token").is_ok());
         assert!(validate_url("http://127.0.0.1:8080/oauth2/token").is_ok());
@@ -92,7 +132,6 @@ mod tests {
             "ftp://auth.sinch.com/",
             "auth.sinch.com/oauth2/token",
             "not a url",
-            "https://user:pass@auth.sinch.com/oauth2/token",
             "https://auth.sinch.com:port/x",
             "https:///x",
             "https://auth .sinch.com/",

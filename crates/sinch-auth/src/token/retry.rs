@@ -21,6 +21,11 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
     /// Random extra added to a `Retry-After` wait, so callers told the same time spread out.
     pub retry_after_jitter: Duration,
+    /// After a failure retrying cannot fix (401, 400 `invalid_client`, 403), calls get that
+    /// error back without a request for this long; zero turns the pause off.
+    pub failure_pause: Duration,
+    /// Each repeat of such a failure doubles the pause, up to this.
+    pub max_failure_pause: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +36,8 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             retry_after_jitter: Duration::from_millis(250),
+            failure_pause: Duration::from_secs(1),
+            max_failure_pause: Duration::from_secs(60),
         }
     }
 }

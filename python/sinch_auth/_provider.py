@@ -1,0 +1,69 @@
+"""``TokenProvider`` with awaitable twins of ``token()`` and ``authorization()``.
+
+The Rust provider is the cache and makes one request for every caller, sync or async. An
+awaiting caller gets a fresh cached token at once; otherwise every coroutine (in any event
+loop) waits on one shared fetch running in one worker thread, so the event loop keeps
+ticking and a crowd of waiters does not fill the default executor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import threading
+
+from . import _native
+from ._native import AccessToken
+
+_LOCK = threading.Lock()
+
+
+class TokenProvider(_native.TokenProvider):
+    """Cached, single-flight OAuth2 tokens for one access key (see the module docs)."""
+
+    _inflight: concurrent.futures.Future[AccessToken] | None = None
+    _inflight_pid: int = 0
+
+    async def token_async(self) -> AccessToken:
+        """A valid token without blocking the event loop. Cancelling the awaiting task does
+        not cancel the shared fetch the other callers wait on."""
+        fresh = self._fresh_token()
+        if fresh is not None:
+            return fresh
+        # shield: a cancelled waiter must not cancel the future the others share.
+        return await asyncio.shield(asyncio.wrap_future(self._shared_fetch()))
+
+    async def authorization_async(self) -> str:
+        """``Bearer <token>``, awaitable."""
+        return (await self.token_async()).authorization
+
+    def _shared_fetch(self) -> concurrent.futures.Future[AccessToken]:
+        with _LOCK:
+            future = self._inflight
+            # A future from before a fork belongs to a thread the child does not have.
+            if future is None or self._inflight_pid != os.getpid():
+                future = concurrent.futures.Future()
+                future.set_running_or_notify_cancel()
+                self._inflight, self._inflight_pid = future, os.getpid()
+                threading.Thread(
+                    target=self._fetch_into, args=(future,), name="sinch-auth-token", daemon=True
+                ).start()
+            return future
+
+    def _fetch_into(self, future: concurrent.futures.Future[AccessToken]) -> None:
+        try:
+            result = self.token()
+        except BaseException as e:  # handed to the awaiting callers, not lost in this thread
+            with _LOCK:
+                if self._inflight is future:
+                    self._inflight = None
+            future.set_exception(e)
+            return
+        with _LOCK:
+            if self._inflight is future:
+                self._inflight = None
+        future.set_result(result)
+
+
+__all__ = ["TokenProvider"]

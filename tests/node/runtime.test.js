@@ -1,0 +1,100 @@
+'use strict'
+// sinch-auth as a good citizen of Node's runtime: waiting callers never hold the libuv pool,
+// an AbortSignal ends a wait at once, a rejected key is not asked again in a tight loop, the
+// User-Agent names the binding, and a token URL's password never shows.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const dns = require('node:dns')
+const crypto = require('node:crypto')
+const sa = require('@sinch-auth/node')
+const { startServer } = require('./helpers.js')
+
+let server
+test.before(async () => { server = await startServer() })
+test.after(async () => { await server.stop() })
+test.beforeEach(async () => { await server.reset() })
+
+const creds = (secret) => new sa.ProjectCredentials({
+  projectId: server.env.SINCH_PROJECT_ID, keyId: server.env.SINCH_KEY_ID, keySecret: secret || server.env.SINCH_KEY_SECRET
+})
+const provider = (opts = {}) => new sa.TokenProvider(creds(opts.secret), { tokenUrl: server.tokenUrl, ...opts, secret: undefined })
+
+async function timed (fn) {
+  const t = performance.now()
+  await fn()
+  return performance.now() - t
+}
+
+test('64 cold callers waiting on a 3 s fetch leave the libuv pool to fs, dns and crypto', async () => {
+  await server.faults('slow:3000')
+  const p = provider()
+  const waiting = Promise.all(Array.from({ length: 64 }, () => p.token()))
+  await new Promise((resolve) => setTimeout(resolve, 200)) // the fetch is under way
+  const read = await timed(() => fs.promises.readFile(__filename))
+  const lookup = await timed(() => dns.promises.lookup('localhost'))
+  const pbkdf2 = await timed(() => new Promise((resolve, reject) =>
+    crypto.pbkdf2('pw', 'salt', 1, 32, 'sha256', (e) => e ? reject(e) : resolve())))
+  const tokens = await waiting
+  assert.equal(new Set(tokens.map((t) => t.token)).size, 1)
+  assert.equal((await server.counters()).token_requests, 1)
+  for (const [what, ms] of [['fs.readFile', read], ['dns.lookup', lookup], ['crypto.pbkdf2', pbkdf2]]) {
+    assert.ok(ms < 50, `${what} took ${ms.toFixed(1)} ms while callers waited for a token`)
+  }
+})
+
+test('an aborted wait rejects at once with the AbortError; the fetch goes on for the others', async () => {
+  await server.faults('slow:1500')
+  const p = provider()
+  const other = p.token()
+  const controller = new AbortController()
+  const mine = p.token({ signal: controller.signal })
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const t = performance.now()
+  controller.abort()
+  await assert.rejects(mine, (e) => e.name === 'AbortError')
+  assert.ok(performance.now() - t < 50)
+  const token = await other
+  assert.ok(token.token.length > 10)
+  assert.equal((await server.counters()).token_requests, 1)
+  // Already aborted: rejected before anything is asked; authorization() takes the signal too.
+  await assert.rejects(p.authorization({ signal: AbortSignal.abort() }), (e) => e.name === 'AbortError')
+  const timeout = AbortSignal.timeout(20)
+  p.clear()
+  await server.faults('slow:1000')
+  await assert.rejects(p.authorization({ signal: timeout }), (e) => e.name === 'TimeoutError')
+})
+
+test('a rejected key is answered from memory for a growing pause, not asked in a loop', async () => {
+  const p = provider({ secret: 'wrong-secret' })
+  const end = Date.now() + 1500
+  let calls = 0
+  let last
+  while (Date.now() < end) {
+    last = await p.token().catch((e) => e)
+    calls++
+  }
+  assert.ok(last instanceof sa.CredentialsError, String(last))
+  assert.match(last.message, /not asked again before/)
+  assert.ok(calls > 100, `calls=${calls}`)
+  assert.ok((await server.counters()).token_requests <= 2, JSON.stringify(await server.counters()))
+})
+
+test('the User-Agent names sinch-auth, its version and the node binding', async () => {
+  await provider().token()
+  const res = await fetch(new URL('/_admin/last-token-request', server.tokenUrl))
+  const { user_agent: ua } = await res.json()
+  assert.equal(ua, `sinch-auth/${require('@sinch-auth/node/package.json').version} (node)`)
+})
+
+test('a token URL with a password works and never shows it', async () => {
+  const url = server.tokenUrl.replace('http://', 'http://gw-user:PW-s3cret@')
+  const p = new sa.TokenProvider(creds(), { tokenUrl: url })
+  assert.ok(!p.tokenUrl.includes('PW-s3cret'), p.tokenUrl)
+  await p.token()
+  const refused = new sa.TokenProvider(creds(), { tokenUrl: 'http://gw-user:PW-s3cret@127.0.0.1:1/oauth2/token', maxRetries: 0 })
+  const e = await refused.token().catch((e) => e)
+  assert.ok(e instanceof sa.TransportError, String(e))
+  assert.ok(!e.message.includes('PW-s3cret'), e.message)
+  assert.match(e.message, /127\.0\.0\.1:1 refused the connection/)
+})

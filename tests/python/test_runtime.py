@@ -1,0 +1,150 @@
+"""sinch-auth inside asyncio and on real networks: awaitable tokens that keep the event loop
+ticking and share one fetch with sync callers, cancellation that spares the others, a paused
+rejected key, the User-Agent, and a token URL whose password never shows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import urllib.request
+
+import httpx
+import pytest
+
+import sinch_auth as sa
+from conftest import LocalServer
+
+
+def creds(server: LocalServer, secret: str | None = None) -> sa.ProjectCredentials:
+    e = server.env
+    return sa.ProjectCredentials(
+        e["SINCH_PROJECT_ID"], e["SINCH_KEY_ID"], secret or e["SINCH_KEY_SECRET"]
+    )
+
+
+def test_token_async_keeps_the_event_loop_ticking_and_shares_one_fetch(
+    server: LocalServer,
+) -> None:
+    server.faults("slow:2000")
+    p = sa.TokenProvider(creds(server), server.token_url)
+    gaps: list[float] = []
+
+    async def ticker(stop: asyncio.Event) -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    async def main() -> list[sa.AccessToken]:
+        stop = asyncio.Event()
+        tick = asyncio.create_task(ticker(stop))
+        # A sync caller in a thread and 32 coroutines: one request for all of them.
+        sync_result: list[sa.AccessToken] = []
+        t = threading.Thread(target=lambda: sync_result.append(p.token()))
+        t.start()
+        tokens = await asyncio.gather(*(p.token_async() for _ in range(32)))
+        auth = await p.authorization_async()
+        stop.set()
+        await tick
+        t.join()
+        assert auth == tokens[0].authorization
+        return [*tokens, *sync_result]
+
+    tokens = asyncio.run(main())
+    assert len({t.token for t in tokens}) == 1
+    assert server.counters()["token_requests"] == 1
+    assert max(gaps) < 0.02 + 0.01, f"the event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_a_cancelled_waiter_does_not_cancel_the_fetch_for_the_others(
+    server: LocalServer,
+) -> None:
+    server.faults("slow:1000")
+    p = sa.TokenProvider(creds(server), server.token_url)
+
+    async def main() -> sa.AccessToken:
+        mine = asyncio.create_task(p.token_async())
+        other = asyncio.create_task(p.token_async())
+        await asyncio.sleep(0.1)
+        mine.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await mine
+        return await other
+
+    assert asyncio.run(main()).token
+    assert server.counters()["token_requests"] == 1
+
+
+def test_token_async_raises_the_library_error(server: LocalServer) -> None:
+    p = sa.TokenProvider(creds(server, "wrong-secret"), server.token_url)
+    with pytest.raises(sa.CredentialsError):
+        asyncio.run(p.token_async())
+
+
+def test_the_httpx_async_adapter_awaits_the_token(server: LocalServer) -> None:
+    server.faults("slow:1000")
+    p = sa.TokenProvider(creds(server), server.token_url)
+    gaps: list[float] = []
+
+    async def main() -> int:
+        stop = asyncio.Event()
+
+        async def ticker() -> None:
+            last = time.perf_counter()
+            while not stop.is_set():
+                await asyncio.sleep(0.01)
+                gaps.append(time.perf_counter() - last)
+                last = time.perf_counter()
+
+        tick = asyncio.create_task(ticker())
+        async with httpx.AsyncClient(auth=sa.httpx.SinchAuth("numbers", provider=p)) as client:
+            statuses = await asyncio.gather(*(client.get(server.numbers_url) for _ in range(8)))
+        stop.set()
+        await tick
+        assert {r.status_code for r in statuses} == {200}
+        return len(statuses)
+
+    assert asyncio.run(main()) == 8
+    assert server.counters()["token_requests"] == 1
+    assert max(gaps) < 0.03, f"the event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_a_rejected_key_is_not_asked_again_in_a_tight_loop(server: LocalServer) -> None:
+    p = sa.TokenProvider(creds(server, "wrong-secret"), server.token_url)
+    end = time.monotonic() + 1.5
+    calls = 0
+    last: Exception | None = None
+    while time.monotonic() < end:
+        try:
+            p.token()
+        except sa.CredentialsError as e:
+            last = e
+        calls += 1
+    assert last is not None and "not asked again before" in str(last)
+    assert calls > 100
+    assert server.counters()["token_requests"] <= 2
+
+
+def test_the_user_agent_names_the_python_binding(server: LocalServer) -> None:
+    sa.TokenProvider(creds(server), server.token_url).token()
+    with urllib.request.urlopen(server.url + "/_admin/last-token-request") as r:
+        ua = json.load(r)["user_agent"]
+    assert ua == f"sinch-auth/{sa.__version__} (python)"
+
+
+def test_a_token_url_with_a_password_works_and_never_shows_it(server: LocalServer) -> None:
+    url = server.token_url.replace("http://", "http://gw-user:PW-s3cret@")
+    p = sa.TokenProvider(creds(server), url)
+    assert "PW-s3cret" not in p.token_url and "PW-s3cret" not in repr(p)
+    p.token()
+    refused = sa.TokenProvider(
+        creds(server), "http://gw-user:PW-s3cret@127.0.0.1:1/oauth2/token", max_retries=0
+    )
+    with pytest.raises(sa.TransportError) as info:
+        refused.token()
+    assert "PW-s3cret" not in str(info.value)
+    assert "127.0.0.1:1 refused the connection" in str(info.value)
