@@ -126,6 +126,20 @@ export interface TokenProviderOptions {
   maxRetries?: number
   refreshMargin?: number
   backgroundRefresh?: boolean
+  /** A PEM file of CA certificates to trust instead of the bundled web PKI roots (a
+   *  TLS-inspecting proxy, a private CA). Default: SINCH_AUTH_CA_BUNDLE, else SSL_CERT_FILE. */
+  caBundle?: string
+  /** Receives the provider's events (fetch started/succeeded/failed, retries, refresh
+   *  failures, invalidations): fixed text naming the key ID, never a secret or token.
+   *  The shape @sinch/sdk-client takes; `console` works. */
+  logger?: Logger
+}
+
+export interface Logger {
+  debug?(message: string): void
+  info?(message: string): void
+  warn?(message: string): void
+  error?(message: string): void
 }
 
 export interface TokenStats { requests: number; fetched: number; failures: number }

@@ -135,6 +135,20 @@ function seconds (name, v) {
 
 const freshToken = native.freshToken
 
+/** The provider's events, handed to a `logger` shaped like @sinch/sdk-client's (`debug`,
+ *  `info`, `warn`, `error`; any may be missing). A logger that throws never breaks auth. */
+function toEventListener (logger) {
+  if (logger === undefined || logger === null) return undefined
+  if (typeof logger !== 'object' && typeof logger !== 'function') {
+    throw new ConfigError('logger must be an object with debug/info/warn/error methods (console works)')
+  }
+  return (level, text) => {
+    const method = logger[level]
+    if (typeof method !== 'function') return
+    try { method.call(logger, text) } catch { /* a logger's failure is not the caller's */ }
+  }
+}
+
 /** `promise`, or a rejection with the signal's reason (an AbortError by default) as soon as
  *  `signal` aborts, whichever comes first. */
 function untilAborted (promise, signal) {
@@ -156,7 +170,7 @@ class TokenProvider {
   // object again.
   #last = null
 
-  constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh } = {}) {
+  constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh, caBundle, logger } = {}) {
     const creds = nativeOf(credentials, ProjectCredentials, 'ProjectCredentials')
     NATIVE.set(this, call(() => new native.TokenProvider(creds, {
       tokenUrl: tokenUrl === undefined || tokenUrl === null ? undefined : str('tokenUrl', tokenUrl),
@@ -164,8 +178,9 @@ class TokenProvider {
       connectTimeout: seconds('connectTimeout', connectTimeout),
       maxRetries,
       refreshMargin: seconds('refreshMargin', refreshMargin),
-      backgroundRefresh
-    })))
+      backgroundRefresh,
+      caBundle: caBundle === undefined || caBundle === null ? undefined : str('caBundle', caBundle)
+    }, toEventListener(logger))))
     this.#external = NATIVE.get(this).external
   }
 

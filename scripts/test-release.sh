@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/check_versions.py
 
+# Cargo keeps an extracted crate by name and version and trusts it later: the extraction of
+# an earlier build of these same versions (from a previous dry run's local overlay) would be
+# verified against instead of this one. Only our three crates' extractions are removed.
+version=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "sinch-auth"))')
+for crate in sinch-auth sinch-auth-server sinch-auth-cli; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
+done
 cargo publish --dry-run --workspace --allow-dirty --quiet
 for crate in sinch-auth sinch-auth-server sinch-auth-cli; do
   files=$(cargo package --list --allow-dirty -p "$crate")

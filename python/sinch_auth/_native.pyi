@@ -1,4 +1,5 @@
 # Hand-written stubs for the Rust extension (checked by `stubtest`).
+import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Optional, Union, final
@@ -159,6 +160,7 @@ class TokenProvider:  # subclassed by sinch_auth._provider.TokenProvider (the as
         max_retries: Optional[int] = None,
         refresh_margin: Optional[_Seconds] = None,
         background_refresh: Optional[bool] = None,
+        ca_bundle: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> TokenProvider: ...
     def token(self) -> AccessToken: ...
     def _fresh_token(self) -> Optional[AccessToken]: ...

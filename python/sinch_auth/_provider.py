@@ -2,8 +2,8 @@
 
 The Rust provider is the cache and makes one request for every caller, sync or async. An
 awaiting caller gets a fresh cached token at once; otherwise every coroutine (in any event
-loop) waits on one shared fetch running in one worker thread, so the event loop keeps
-ticking and a crowd of waiters does not fill the default executor.
+loop, asyncio or trio) waits on one shared fetch running in one worker thread, so the event
+loop keeps ticking and a crowd of waiters does not fill the default executor.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import sys
 import threading
+from typing import Any
 
 from . import _native
 from ._native import AccessToken
@@ -31,8 +33,12 @@ class TokenProvider(_native.TokenProvider):
         fresh = self._fresh_token()
         if fresh is not None:
             return fresh
+        future = self._shared_fetch()
+        trio = _running_trio()
+        if trio is not None:
+            return await _trio_wait(trio, future)
         # shield: a cancelled waiter must not cancel the future the others share.
-        return await asyncio.shield(asyncio.wrap_future(self._shared_fetch()))
+        return await asyncio.shield(asyncio.wrap_future(future))
 
     async def authorization_async(self) -> str:
         """``Bearer <token>``, awaitable."""
@@ -64,6 +70,29 @@ class TokenProvider(_native.TokenProvider):
             if self._inflight is future:
                 self._inflight = None
         future.set_result(result)
+
+
+def _running_trio() -> Any:
+    """The trio module when the caller runs under trio (as anyio on trio does), else None.
+    Only a program that imported trio can be running it, so nothing is imported here."""
+    trio = sys.modules.get("trio")
+    if trio is None:
+        return None
+    try:
+        trio.lowlevel.current_task()
+    except RuntimeError:
+        return None
+    return trio
+
+
+async def _trio_wait(trio: Any, future: concurrent.futures.Future[AccessToken]) -> AccessToken:
+    # Woken from the fetching thread through the trio token; a cancelled waiter leaves the
+    # shared future alone.
+    done = trio.Event()
+    token = trio.lowlevel.current_trio_token()
+    future.add_done_callback(lambda _: token.run_sync_soon(done.set))
+    await done.wait()
+    return future.result()
 
 
 __all__ = ["TokenProvider"]

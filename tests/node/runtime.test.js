@@ -98,3 +98,48 @@ test('a token URL with a password works and never shows it', async () => {
   assert.ok(!e.message.includes('PW-s3cret'), e.message)
   assert.match(e.message, /127\.0\.0\.1:1 refused the connection/)
 })
+
+test('a logger hears every event, and no event holds a secret, a token or a URL', async () => {
+  const heard = []
+  const logger = {}
+  for (const level of ['debug', 'info', 'warn', 'error']) logger[level] = (m) => heard.push([level, m])
+  const url = server.tokenUrl.replace('http://', 'http://gw:PW-url@')
+  const tokens = []
+  await server.faults('503')
+  const p = new sa.TokenProvider(creds(), { tokenUrl: url, logger })
+  const t = await p.token()
+  tokens.push(t.token)
+  assert.ok(p.invalidate(t))
+  tokens.push((await p.token()).token)
+  for (const fault of ['403', '429', 'malformed', 'drop']) {
+    await server.faults(fault)
+    await new sa.TokenProvider(creds(), { tokenUrl: url, maxRetries: 0, logger }).token().catch(() => {})
+  }
+  const wrong = new sa.TokenProvider(creds('wrong-SECRET-marker'), { tokenUrl: url, logger })
+  await wrong.token().catch(() => {})
+  await wrong.token().catch(() => {})
+  // A logger that throws, or has no method for a level, changes nothing.
+  const rude = new sa.TokenProvider(creds(), { tokenUrl: url, logger: { info () { throw new Error('no') } } })
+  await rude.token()
+  await new Promise((resolve) => setTimeout(resolve, 50)) // events arrive on the JS thread, later
+  const text = heard.map(([, m]) => m)
+  for (const expected of ['token request started', 'token fetched', 'retry 1 of', 'HTTP 403', 'invalidated after a 401', 'is not asked again']) {
+    assert.ok(text.some((m) => m.includes(expected)), `${expected}: ${JSON.stringify(text, null, 1)}`)
+  }
+  assert.deepEqual([...new Set(heard.map(([l]) => l))].sort(), ['debug', 'info', 'warn'])
+  for (const m of text) {
+    for (const secret of [server.env.SINCH_KEY_SECRET, 'wrong-SECRET-marker', 'PW-url', 'Bearer', 'http', ...tokens]) {
+      assert.ok(!m.includes(secret), `${m} contains ${secret}`)
+    }
+  }
+  assert.throws(() => new sa.TokenProvider(creds(), { logger: 'console' }), sa.ConfigError)
+})
+
+test('a CA bundle that cannot be used is a ConfigError', () => {
+  const dir = fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'sa-ca-'))
+  const empty = require('node:path').join(dir, 'empty.pem')
+  fs.writeFileSync(empty, 'no certificates\n')
+  assert.throws(() => provider({ caBundle: empty }), (e) => e instanceof sa.ConfigError && /holds no PEM certificate/.test(e.message))
+  assert.throws(() => provider({ caBundle: empty + '.missing' }), (e) => e instanceof sa.ConfigError && /cannot read the CA bundle/.test(e.message))
+  fs.rmSync(dir, { recursive: true })
+})

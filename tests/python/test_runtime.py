@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import pathlib
 import threading
 import time
 import urllib.request
@@ -15,6 +17,7 @@ import pytest
 
 import sinch_auth as sa
 from conftest import LocalServer
+from sinch_auth.httpx import SinchAuth
 
 
 def creds(server: LocalServer, secret: str | None = None) -> sa.ProjectCredentials:
@@ -101,7 +104,7 @@ def test_the_httpx_async_adapter_awaits_the_token(server: LocalServer) -> None:
                 last = time.perf_counter()
 
         tick = asyncio.create_task(ticker())
-        async with httpx.AsyncClient(auth=sa.httpx.SinchAuth("numbers", provider=p)) as client:
+        async with httpx.AsyncClient(auth=SinchAuth("numbers", provider=p)) as client:
             statuses = await asyncio.gather(*(client.get(server.numbers_url) for _ in range(8)))
         stop.set()
         await tick
@@ -148,3 +151,90 @@ def test_a_token_url_with_a_password_works_and_never_shows_it(server: LocalServe
         refused.token()
     assert "PW-s3cret" not in str(info.value)
     assert "127.0.0.1:1 refused the connection" in str(info.value)
+
+
+def test_events_reach_logging_and_hold_no_secret(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="sinch_auth")
+    url = server.token_url.replace("http://", "http://gw:PW-url@")
+    tokens = []
+    server.faults("503")
+    p = sa.TokenProvider(creds(server), url)
+    t = p.token()
+    tokens.append(t.token)
+    assert p.invalidate(t)
+    tokens.append(p.token().token)
+    for fault in ("403", "429", "malformed", "drop"):
+        server.faults(fault)
+        with pytest.raises(sa.SinchAuthError):
+            sa.TokenProvider(creds(server), url, max_retries=0).token()
+    wrong = sa.TokenProvider(creds(server, "wrong-SECRET-marker"), url)
+    for _ in range(2):
+        with pytest.raises(sa.CredentialsError):
+            wrong.token()
+    records = [r for r in caplog.records if r.name == "sinch_auth"]
+    text = [r.getMessage() for r in records]
+    for expected in (
+        "token request started",
+        "token fetched",
+        "retry 1 of",
+        "HTTP 403",
+        "invalidated after a 401",
+        "is not asked again",
+    ):
+        assert any(expected in m for m in text), (expected, text)
+    assert {r.levelno for r in records} >= {logging.DEBUG, logging.INFO, logging.WARNING}
+    key_secret = server.env["SINCH_KEY_SECRET"]
+    for m in text:
+        for secret in (key_secret, "wrong-SECRET-marker", "PW-url", "Bearer", "http", *tokens):
+            assert secret not in m, (m, secret)
+
+
+def test_a_ca_bundle_that_cannot_be_used_is_a_config_error(
+    server: LocalServer, tmp_path: pathlib.Path
+) -> None:
+    empty = tmp_path / "empty.pem"
+    empty.write_text("no certificates\n")
+    with pytest.raises(sa.ConfigError, match="holds no PEM certificate"):
+        sa.TokenProvider(creds(server), server.token_url, ca_bundle=empty)
+    with pytest.raises(sa.ConfigError, match="cannot read the CA bundle"):
+        sa.TokenProvider(creds(server), server.token_url, ca_bundle=str(tmp_path / "missing.pem"))
+
+
+def test_token_async_under_trio_shares_the_fetch_and_keeps_trio_ticking(
+    server: LocalServer,
+) -> None:
+    trio = pytest.importorskip("trio")
+    server.faults("slow:1000")
+    p = sa.TokenProvider(creds(server), server.token_url)
+    gaps: list[float] = []
+    tokens: list[sa.AccessToken] = []
+
+    async def main() -> None:
+        async def get() -> None:
+            tokens.append(await p.token_async())
+
+        async def ticker(cancel: trio.CancelScope) -> None:
+            with cancel:
+                last = time.perf_counter()
+                while True:
+                    await trio.sleep(0.01)
+                    gaps.append(time.perf_counter() - last)
+                    last = time.perf_counter()
+
+        cancel = trio.CancelScope()
+        async with trio.open_nursery() as outer:
+            outer.start_soon(ticker, cancel)
+            async with trio.open_nursery() as nursery:
+                for _ in range(16):
+                    nursery.start_soon(get)
+                # One waiter cancelled: the others still get the shared token.
+                with trio.move_on_after(0.1):
+                    await p.token_async()
+            cancel.cancel()
+
+    trio.run(main)
+    assert len(tokens) == 16 and len({t.token for t in tokens}) == 1
+    assert server.counters()["token_requests"] == 1
+    assert max(gaps) < 0.03, f"trio stalled {max(gaps) * 1000:.0f} ms"

@@ -3,9 +3,12 @@
 use crate::credentials::ProjectCredentials;
 use crate::errors::guarded;
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use sinch_auth as core;
+use sinch_auth::token::events::{EventListener, Level};
 use sinch_auth::token::{RefreshPolicy, RetryPolicy};
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 #[napi(object)]
@@ -17,6 +20,8 @@ pub struct TokenProviderOptions {
     pub max_retries: Option<u32>,
     pub refresh_margin: Option<f64>,
     pub background_refresh: Option<bool>,
+    /// A PEM file of CA certificates to trust instead of the bundled roots.
+    pub ca_bundle: Option<String>,
 }
 
 /// What a token looks like to JS (the JS layer wraps it in a redacting class).
@@ -58,6 +63,32 @@ fn secs(what: &str, v: f64) -> core::Result<Duration> {
     }
 }
 
+type EventFn = ThreadsafeFunction<
+    FnArgs<(String, String)>,
+    Unknown<'static>,
+    FnArgs<(String, String)>,
+    Status,
+    false,
+    true,
+>;
+
+fn event_listener(tsfn: EventFn) -> EventListener {
+    Arc::new(move |level: Level, text: &str| {
+        let level = match level {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug | Level::Trace => "debug",
+        };
+        // Non-blocking: a logger must never hold up a token fetch; after the environment
+        // is torn down the call is refused, and there is nobody left to tell.
+        let _ = tsfn.call(
+            (level.to_owned(), text.to_owned()).into(),
+            ThreadsafeFunctionCallMode::NonBlocking,
+        );
+    })
+}
+
 #[napi]
 pub struct TokenProvider {
     inner: core::TokenProvider,
@@ -83,14 +114,30 @@ impl Task for TokenTask {
 
 #[napi]
 impl TokenProvider {
+    /// `on_event(level, text)` receives the provider's events (the JS layer hands them to the
+    /// user's `logger`); it is called on the JS thread, later, whichever thread the event
+    /// happened on, and does not keep the process alive.
     #[napi(constructor)]
     pub fn new(
         credentials: &ProjectCredentials,
         options: Option<TokenProviderOptions>,
+        on_event: Option<Function<'_, FnArgs<(String, String)>, Unknown<'static>>>,
     ) -> Result<Self> {
         let creds = credentials.inner.clone();
+        let listener = match on_event {
+            Some(f) => Some(event_listener(
+                f.build_threadsafe_function()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()?,
+            )),
+            None => None,
+        };
         let inner = guarded(|| {
             let mut b = core::TokenProvider::builder(creds).client("node");
+            if let Some(l) = listener {
+                b = b.on_event(l);
+            }
             if let Some(o) = options {
                 if let Some(u) = o.token_url {
                     b = b.token_url(u);
@@ -115,6 +162,9 @@ impl TokenProvider {
                 }
                 if let Some(bg) = o.background_refresh {
                     b = b.background_refresh(bg);
+                }
+                if let Some(path) = o.ca_bundle {
+                    b = b.ca_bundle(path);
                 }
             }
             b.build()

@@ -111,7 +111,7 @@ impl TokenProvider {
 #[pymethods]
 impl TokenProvider {
     #[new]
-    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=None, refresh_margin=None, background_refresh=None))]
+    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=None, refresh_margin=None, background_refresh=None, ca_bundle=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -122,6 +122,7 @@ impl TokenProvider {
         max_retries: Option<u32>,
         refresh_margin: Option<&Bound<'_, PyAny>>,
         background_refresh: Option<bool>,
+        ca_bundle: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
         let creds = credentials
             .cast::<ProjectCredentials>()
@@ -133,6 +134,9 @@ impl TokenProvider {
         let mut b = core::TokenProvider::builder(creds).client("python");
         if let Some(on) = background_refresh {
             b = b.background_refresh(on);
+        }
+        if let Some(path) = ca_bundle {
+            b = b.ca_bundle(path);
         }
         if let Some(n) = max_retries {
             b = b.retry_policy(RetryPolicy {

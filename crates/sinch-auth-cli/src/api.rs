@@ -18,13 +18,20 @@ impl HeaderPairs for HttpResponse {
 }
 
 pub fn call(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer> {
-    static TRANSPORT: OnceLock<UreqTransport> = OnceLock::new();
-    let transport = TRANSPORT.get_or_init(|| {
-        UreqTransport::new(TransportConfig {
-            max_response_bytes: 1 << 20,
-            ..TransportConfig::default()
+    static TRANSPORT: OnceLock<Result<UreqTransport>> = OnceLock::new();
+    let transport = TRANSPORT
+        .get_or_init(|| {
+            UreqTransport::new(
+                TransportConfig {
+                    max_response_bytes: 1 << 20,
+                    client: "cli",
+                    ..TransportConfig::default()
+                }
+                .with_env_ca_bundle(),
+            )
         })
-    });
+        .as_ref()
+        .map_err(Clone::clone)?;
     transport.send(&HttpRequest {
         method: method.to_owned(),
         url: url.to_owned(),

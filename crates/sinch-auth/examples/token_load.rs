@@ -2,7 +2,7 @@
 //! `token_load TOKEN_URL API_URL PROJECT KEY SECRET N SECONDS`. Used by `make bench` to count
 //! token requests and expired-token 401s; prints the number of API calls made.
 
-use sinch_auth::transport::{HttpRequest, Transport, UreqTransport};
+use sinch_auth::transport::{HttpRequest, Transport, TransportConfig, UreqTransport};
 use sinch_auth::{is_expired_token_challenge, ProjectCredentials, TokenProvider};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ fn main() {
         .map(|_| {
             let (p, api) = (provider.clone(), api.clone());
             std::thread::spawn(move || {
-                let http = UreqTransport::default();
+                let http = UreqTransport::new(TransportConfig::default()).unwrap();
                 let mut calls = 0u64;
                 while Instant::now() < end {
                     let t = p.token().unwrap();

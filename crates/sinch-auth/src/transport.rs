@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::token::redact_url;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -69,7 +70,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse>;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 /// Timeouts and limits of the default transport.
 pub struct TransportConfig {
     /// How long connecting may take.
@@ -81,6 +82,27 @@ pub struct TransportConfig {
     /// Which library asks, for the `User-Agent` (`sinch-auth/0.1.0 (python)`): `rust`,
     /// `python`, `node` or `cli`, so Sinch support can tell clients apart.
     pub client: &'static str,
+    /// A PEM file of CA certificates to trust instead of the bundled web PKI roots: a
+    /// company's TLS-inspecting proxy or private CA. `None`: the bundled roots.
+    pub ca_bundle: Option<PathBuf>,
+}
+
+/// Environment variables naming a CA bundle, in the order they are read.
+pub const CA_BUNDLE_ENV: [&str; 2] = ["SINCH_AUTH_CA_BUNDLE", "SSL_CERT_FILE"];
+
+impl TransportConfig {
+    /// Sets `ca_bundle` from `SINCH_AUTH_CA_BUNDLE`, else `SSL_CERT_FILE`, when it is not set
+    /// already and one of them is.
+    pub fn with_env_ca_bundle(mut self) -> Self {
+        if self.ca_bundle.is_none() {
+            self.ca_bundle = CA_BUNDLE_ENV
+                .iter()
+                .filter_map(std::env::var_os)
+                .find(|v| !v.is_empty())
+                .map(PathBuf::from);
+        }
+        self
+    }
 }
 
 impl Default for TransportConfig {
@@ -90,6 +112,7 @@ impl Default for TransportConfig {
             timeout: Duration::from_secs(15),
             max_response_bytes: 64 * 1024,
             client: "rust",
+            ca_bundle: None,
         }
     }
 }
@@ -113,8 +136,15 @@ impl fmt::Debug for UreqTransport {
 #[cfg(feature = "ureq")]
 impl UreqTransport {
     /// A transport with these timeouts and limits.
-    pub fn new(config: TransportConfig) -> Self {
+    ///
+    /// Fails only when `config.ca_bundle` cannot be read or holds no certificate.
+    pub fn new(config: TransportConfig) -> Result<Self> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(path) = &config.ca_bundle {
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&read_ca_bundle(path)?));
+        }
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls.build())
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .http_status_as_error(false)
@@ -123,20 +153,37 @@ impl UreqTransport {
             .user_agent(user_agent(config.client))
             .build()
             .into();
-        UreqTransport { agent, config }
+        Ok(UreqTransport { agent, config })
     }
 
     /// The timeouts and limits in use.
-    pub fn config(&self) -> TransportConfig {
-        self.config
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
     }
 }
 
+/// The certificates of a PEM file (other PEM items, such as keys, are skipped).
 #[cfg(feature = "ureq")]
-impl Default for UreqTransport {
-    fn default() -> Self {
-        UreqTransport::new(TransportConfig::default())
+fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let shown = path.display();
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::config(format!(
+            "cannot read the CA bundle {shown}: {}. Set SINCH_AUTH_CA_BUNDLE (or the ca_bundle option) to a readable PEM file",
+            e.kind()
+        ))
+    })?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::config(format!(
+            "the CA bundle {shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        )));
     }
+    Ok(certs)
 }
 
 /// `sinch-auth/<version> (<client>)`.
@@ -155,6 +202,11 @@ fn host_of(url: &str) -> &str {
 /// One message per way a request fails, each naming the host, what failed and what to check.
 #[cfg(feature = "ureq")]
 fn transport_error(url: &str, e: ureq::Error, config: &TransportConfig) -> Error {
+    let ca = if config.ca_bundle.is_some() {
+        "the CA bundle in use (SINCH_AUTH_CA_BUNDLE/SSL_CERT_FILE) does not hold the CA that signed it"
+    } else {
+        "set SINCH_AUTH_CA_BUNDLE to a PEM file with the CA that signed it (a TLS-inspecting proxy or private CA)"
+    };
     let host = host_of(url);
     let proxies = "proxies (HTTPS_PROXY/NO_PROXY)";
     let what = match &e {
@@ -179,7 +231,7 @@ fn transport_error(url: &str, e: ureq::Error, config: &TransportConfig) -> Error
                 && url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) =>
         {
             format!(
-                "the TLS handshake with {host} failed ({}): a TLS-inspecting proxy or a private CA needs its certificate trusted, or the URL is not an https endpoint",
+                "the TLS handshake with {host} failed ({}): if the certificate is not trusted, {ca}; or the URL is not an https endpoint",
                 io.get_ref().map_or_else(|| io.kind().to_string(), |inner| inner.to_string())
             )
         }
@@ -188,7 +240,7 @@ fn transport_error(url: &str, e: ureq::Error, config: &TransportConfig) -> Error
             io.kind()
         ),
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
-            "the TLS handshake with {host} failed ({e}): a TLS-inspecting proxy or a private CA needs its certificate trusted, or the URL is not an https endpoint"
+            "the TLS handshake with {host} failed ({e}): if the certificate is not trusted, {ca}; or the URL is not an https endpoint"
         ),
         ureq::Error::ConnectionFailed => format!("could not connect to {host}: check network access to the host and {proxies}"),
         other => format!("{other}; check network access to the host and {proxies}"),

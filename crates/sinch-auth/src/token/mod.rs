@@ -3,6 +3,7 @@
 
 mod access_token;
 mod challenge;
+pub mod events;
 mod jwt;
 mod provider;
 mod random;

@@ -3,6 +3,7 @@
 //! while the cached token keeps being served; compare-and-clear invalidation; bounded retries.
 
 use super::access_token::AccessToken;
+use super::events::{emit, Event, EventListener};
 use super::random::{default_random, Random};
 use super::request::{redact_url, token_request, validate_url};
 use super::response::parse_token_response;
@@ -136,6 +137,7 @@ struct Inner {
     retry: RetryPolicy,
     random: Random,
     background_refresh: bool,
+    listener: Option<EventListener>,
     state: Mutex<State>,
     changed: Condvar,
     requests: AtomicU64,
@@ -184,6 +186,7 @@ pub struct TokenProviderBuilder {
     retry: RetryPolicy,
     random: Random,
     background_refresh: bool,
+    listener: Option<EventListener>,
 }
 
 impl TokenProviderBuilder {
@@ -227,10 +230,23 @@ impl TokenProviderBuilder {
         self.random = r;
         self
     }
+    /// A PEM file of CA certificates the default transport trusts instead of the bundled web
+    /// PKI roots (a TLS-inspecting proxy, a private CA). Default: `SINCH_AUTH_CA_BUNDLE`, else
+    /// `SSL_CERT_FILE`, else the bundled roots.
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.transport_config.ca_bundle = Some(path.into());
+        self
+    }
     /// Which library asks, for the default transport's `User-Agent` (`rust` by default; the
     /// bindings set `python` and `node`).
     pub fn client(mut self, name: &'static str) -> Self {
         self.transport_config.client = name;
+        self
+    }
+    /// Also hands every event (fetches, retries, failures, invalidations; fixed text, never a
+    /// secret or token) to `listener`, besides the `log` facade (target `sinch_auth`).
+    pub fn on_event(mut self, listener: EventListener) -> Self {
+        self.listener = Some(listener);
         self
     }
     /// Refresh ahead of expiry on a background thread (default). When off, the caller that
@@ -263,10 +279,12 @@ impl TokenProviderBuilder {
                 "refresh fraction and jitter must be between 0 and 1",
             ));
         }
-        let default_transport = self.transport.is_none().then_some(self.transport_config);
-        let transport = match self.transport {
-            Some(t) => t,
-            None => default_transport_for(self.transport_config)?,
+        let (transport, default_transport) = match self.transport {
+            Some(t) => (t, None),
+            None => {
+                let config = self.transport_config.with_env_ca_bundle();
+                (default_transport_for(config.clone())?, Some(config))
+            }
         };
         Ok(TokenProvider {
             inner: Arc::new(Inner {
@@ -280,6 +298,7 @@ impl TokenProviderBuilder {
                 retry: self.retry,
                 random: self.random,
                 background_refresh: self.background_refresh,
+                listener: self.listener,
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
                 requests: AtomicU64::new(0),
@@ -308,6 +327,7 @@ impl TokenProvider {
             retry: RetryPolicy::default(),
             random: default_random(),
             background_refresh: true,
+            listener: None,
         }
     }
 
@@ -391,7 +411,8 @@ impl TokenProvider {
         if hit {
             st.cached = None;
         }
-        hit
+        drop(st);
+        self.inner.invalidated(hit)
     }
 
     /// Same as [`invalidate`](Self::invalidate), by the raw token string.
@@ -404,7 +425,8 @@ impl TokenProvider {
         if hit {
             st.cached = None;
         }
-        hit
+        drop(st);
+        self.inner.invalidated(hit)
     }
 
     /// Drop the cached token, any error and any pause after a credentials failure; the next
@@ -437,7 +459,8 @@ impl TokenProvider {
         let i = &self.inner;
         let transport = i
             .default_transport
-            .and_then(|config| default_transport_for(config).ok())
+            .as_ref()
+            .and_then(|config| default_transport_for(config.clone()).ok())
             .unwrap_or_else(|| i.transport.clone());
         TokenProvider {
             inner: Arc::new(Inner {
@@ -445,12 +468,13 @@ impl TokenProvider {
                 request_url: i.request_url.clone(),
                 token_url_shown: i.token_url_shown.clone(),
                 transport,
-                default_transport: i.default_transport,
+                default_transport: i.default_transport.clone(),
                 clock: i.clock.clone(),
                 refresh: i.refresh,
                 retry: i.retry,
                 random: i.random.clone(),
                 background_refresh: i.background_refresh,
+                listener: i.listener.clone(),
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
                 requests: AtomicU64::new(0),
@@ -479,7 +503,7 @@ impl TokenProvider {
 
 #[cfg(feature = "ureq")]
 fn default_transport_for(config: TransportConfig) -> Result<Arc<dyn Transport>> {
-    Ok(Arc::new(crate::transport::UreqTransport::new(config)))
+    Ok(Arc::new(crate::transport::UreqTransport::new(config)?))
 }
 
 #[cfg(not(feature = "ureq"))]
@@ -492,6 +516,19 @@ fn default_transport_for(_: TransportConfig) -> Result<Arc<dyn Transport>> {
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn emit(&self, event: Event<'_>) {
+        emit(self.listener.as_ref(), event);
+    }
+
+    fn invalidated(&self, hit: bool) -> bool {
+        if hit {
+            self.emit(Event::Invalidated {
+                key_id: self.creds.key_id(),
+            });
+        }
+        hit
     }
 
     fn now(&self) -> Now {
@@ -510,6 +547,8 @@ impl Inner {
                     "internal error while fetching a token",
                 ))
             });
+        let mut serving_cached = None;
+        let mut paused = None;
         let mut st = self.lock();
         st.refreshing = false;
         st.generation += 1;
@@ -531,6 +570,7 @@ impl Inner {
                 if let Some(c) = st.cached.as_mut().filter(|c| !c.serve_until.passed(now)) {
                     let left = c.serve_until.left(now);
                     c.refresh_at = Deadline::after(now, self.refresh.retry_pause.min(left / 2));
+                    serving_cached = Some(left);
                 }
                 if matches!(e.kind(), ErrorKind::Credentials | ErrorKind::Forbidden) {
                     let pause = match &st.cooldown {
@@ -542,6 +582,7 @@ impl Inner {
                         pause,
                         error: e.clone(),
                     });
+                    paused = Some(pause).filter(|p| !p.is_zero());
                 } else {
                     st.cooldown = None;
                 }
@@ -551,6 +592,19 @@ impl Inner {
         };
         drop(st);
         self.changed.notify_all();
+        if let Err(e) = &out {
+            let (key_id, kind) = (self.creds.key_id(), e.kind().as_str());
+            if let Some(left) = serving_cached {
+                self.emit(Event::RefreshFailedServingCached { key_id, kind, left });
+            }
+            if let Some(pause) = paused {
+                self.emit(Event::Paused {
+                    key_id,
+                    kind,
+                    pause,
+                });
+            }
+        }
         out
     }
 
@@ -561,24 +615,55 @@ impl Inner {
             let sent_mono = self.clock.monotonic();
             let sent_wall = self.clock.wall();
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let resp = self.transport.send(&request)?;
+            let key_id = self.creds.key_id();
+            let attempt = retry + 1;
+            self.emit(Event::FetchStarted { key_id, attempt });
+            let failed = |e: &Error| {
+                self.emit(Event::FetchFailed {
+                    key_id,
+                    kind: e.kind().as_str(),
+                    status: e.status(),
+                    attempt,
+                })
+            };
+            let resp = self.transport.send(&request).inspect_err(failed)?;
             let err = match parse_token_response(&resp, &self.token_url_shown) {
-                Ok(t) => return Ok(self.schedule(t, sent_mono, sent_wall)),
+                Ok(t) => {
+                    let lifetime = t.expires_in;
+                    let scheduled = self.schedule(t, sent_mono, sent_wall);
+                    self.emit(Event::Fetched {
+                        key_id,
+                        lifetime,
+                        attempt,
+                    });
+                    return Ok(scheduled);
+                }
                 Err(e) => e,
             };
             if !matches!(err.kind(), ErrorKind::RateLimited | ErrorKind::Server)
                 || retry >= self.retry.max_retries
             {
+                failed(&err);
                 return Err(err);
             }
             let unit = (self.random)();
             let wait = match parse_retry_after(resp.header("retry-after"), self.clock.wall()) {
                 Some(after) => match self.retry.retry_after_wait(after, unit) {
                     Some(w) => w,
-                    None => return Err(err),
+                    None => {
+                        failed(&err);
+                        return Err(err);
+                    }
                 },
                 None => self.retry.backoff(retry, unit),
             };
+            self.emit(Event::RetryScheduled {
+                key_id,
+                status: resp.status,
+                wait,
+                retry: attempt,
+                max_retries: self.retry.max_retries,
+            });
             self.clock.sleep(wait);
             retry += 1;
         }
