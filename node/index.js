@@ -296,7 +296,10 @@ function signRequest (app, request) {
   const bytes = body instanceof Uint8Array || typeof body === 'string' ? body : toBuffer(body)
   try {
     const ts = timestamp ?? xTimestampNow()
-    return { Authorization: signAuthorization(a, method, path, contentType, ts, bytes, includeQuery, scheme), 'x-timestamp': ts }
+    const authorization = typeof bytes === 'string'
+      ? signAuthorization(a, method, path, contentType, ts, undefined, bytes, includeQuery, scheme)
+      : signAuthorization(a, method, path, contentType, ts, bytes, undefined, includeQuery, scheme)
+    return { Authorization: authorization, 'x-timestamp': ts }
   } catch (e) {
     throw fromNative(e)
   }

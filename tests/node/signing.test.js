@@ -90,7 +90,8 @@ test('the native function refuses wrong arguments with an error, never a crash',
     [appNative, 'POST', 7, undefined, TS, empty],
     [appNative, 'POST', '/p', undefined, undefined, empty],
     [appNative, 'POST', '/p', undefined, TS, 42],
-    [appNative, 'POST', '/p', undefined, TS]
+    [appNative, 'POST', '/p', undefined, TS],
+    [appNative, 'POST', '/p', undefined, TS, empty, 'text too']
   ]) {
     assert.ok(sign(...args) instanceof Error, String(args.length))
   }

@@ -60,7 +60,9 @@ def test_token_async_keeps_the_event_loop_ticking_and_shares_one_fetch(
     tokens = asyncio.run(main())
     assert len({t.token for t in tokens}) == 1
     assert server.counters()["token_requests"] == 1
-    assert max(gaps) < 0.02 + 0.01, f"the event loop stalled {max(gaps) * 1000:.0f} ms"
+    # The longest wait beyond the ticker's own 10 ms sleep: under 20 ms, while the fetch took 2 s.
+    stall = max(gaps) - 0.01
+    assert stall < 0.02, f"the event loop stalled {stall * 1000:.0f} ms"
 
 
 def test_a_cancelled_waiter_does_not_cancel_the_fetch_for_the_others(

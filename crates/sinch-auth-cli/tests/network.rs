@@ -247,3 +247,42 @@ fn https_proxy_tunnels_the_token_request_with_connect() {
     assert_eq!(seen.lock().unwrap().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_password_in_the_token_url_never_reaches_the_output() {
+    let server = LocalServer::start_default().unwrap();
+    let url = server
+        .token_url()
+        .replace("http://", "http://gw-user:PW-s3cret@");
+    let (code, out, err) = token(&server, &url, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        !out.contains("PW-s3cret") && !err.contains("PW-s3cret"),
+        "{out}{err}"
+    );
+    // doctor names the URL it called; a refused one is named in the failure.
+    let k = server.keys();
+    for url in [
+        url.clone(),
+        "http://gw-user:PW-s3cret@127.0.0.1:1/oauth2/token".to_owned(),
+    ] {
+        let o = Command::cargo_bin("sinch-auth")
+            .unwrap()
+            .env_clear()
+            .env("SINCH_PROJECT_ID", &k.project_id)
+            .env("SINCH_KEY_ID", &k.key_id)
+            .env("SINCH_KEY_SECRET", &k.key_secret)
+            .env("SINCH_AUTH_URL", &url)
+            .env("SINCH_API_BASE_URL", server.url())
+            .args(["doctor", "--product", "numbers"])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!text.contains("PW-s3cret"), "{text}");
+        assert!(text.contains("127.0.0.1"), "{text}");
+    }
+}

@@ -243,6 +243,7 @@ fn a_slow_server_is_a_transport_error_within_the_timeout() {
     let t = Instant::now();
     let e = p.token().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.message().contains("did not answer within 400ms"), "{e}");
     assert!(
         t.elapsed() < Duration::from_millis(1500),
         "{:?}",
