@@ -17,6 +17,7 @@ demo:
 test: test-rust test-python test-node test-cross-language test-release fuzz-smoke
 
 test-rust:
+	scripts/ensure-redis.sh
 	cargo fmt --all -- --check
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	cargo test --quiet --workspace
@@ -65,10 +66,12 @@ lint-node: node_modules
 
 # The wheel in a fresh venv, the whole Python suite and the CLI, with no Rust on PATH.
 test-python: lint-python dist-python
+	scripts/ensure-redis.sh
 	scripts/test-installed-python.sh $(TEST_VENV)
 
 # The two tarballs in an empty folder, the whole Node suite and the CLI, with no Rust on PATH.
 test-node: lint-node dist-node
+	scripts/ensure-redis.sh
 	node scripts/check-dts.js --native npm/linux-x64-gnu
 	scripts/test-installed-node.sh $(NPM_TEST_DIR)
 

@@ -129,6 +129,11 @@ export interface TokenProviderOptions {
   /** A PEM file of CA certificates to trust instead of the bundled web PKI roots (a
    *  TLS-inspecting proxy, a private CA). Default: SINCH_AUTH_CA_BUNDLE, else SSL_CERT_FILE. */
   caBundle?: string
+  /** Share tokens with every process using the same key through this Redis
+   *  (`redis://[user:password@]host[:port][/db]`, `rediss://`). Default: SINCH_AUTH_SHARED_CACHE. */
+  sharedCache?: string
+  /** Fail instead of fetching locally when the shared cache is unusable. */
+  sharedCacheStrict?: boolean
   /** Receives the provider's events (fetch started/succeeded/failed, retries, refresh
    *  failures, invalidations): fixed text naming the key ID, never a secret or token.
    *  The shape @sinch/sdk-client takes; `console` works. */
@@ -140,6 +145,19 @@ export interface Logger {
   info?(message: string): void
   warn?(message: string): void
   error?(message: string): void
+}
+
+export interface SharedCacheStatus {
+  /** `available`, `unavailable` (skipped after a failure) or `probing`. */
+  state: 'available' | 'unavailable' | 'probing'
+  store: string
+  lastError?: string
+  hits: number
+  misses: number
+  errors: number
+  lockWon: number
+  lockWaited: number
+  skipped: number
 }
 
 export interface TokenStats { requests: number; fetched: number; failures: number }
@@ -157,6 +175,8 @@ export class TokenProvider {
   /** After a 401 for `token`: forget it if it is still the cached one. */
   invalidate(token: AccessToken | string): boolean
   clear(): void
+  /** What the shared cache has done, or null without one. */
+  sharedCacheStatus(): SharedCacheStatus | null
   readonly tokenUrl: string
   stats(): TokenStats
 }

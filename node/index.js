@@ -170,7 +170,7 @@ class TokenProvider {
   // object again.
   #last = null
 
-  constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh, caBundle, logger } = {}) {
+  constructor (credentials, { tokenUrl, timeout, connectTimeout, maxRetries, refreshMargin, backgroundRefresh, caBundle, sharedCache, sharedCacheStrict, logger } = {}) {
     const creds = nativeOf(credentials, ProjectCredentials, 'ProjectCredentials')
     NATIVE.set(this, call(() => new native.TokenProvider(creds, {
       tokenUrl: tokenUrl === undefined || tokenUrl === null ? undefined : str('tokenUrl', tokenUrl),
@@ -179,7 +179,9 @@ class TokenProvider {
       maxRetries,
       refreshMargin: seconds('refreshMargin', refreshMargin),
       backgroundRefresh,
-      caBundle: caBundle === undefined || caBundle === null ? undefined : str('caBundle', caBundle)
+      caBundle: caBundle === undefined || caBundle === null ? undefined : str('caBundle', caBundle),
+      sharedCache: sharedCache === undefined || sharedCache === null ? undefined : str('sharedCache', sharedCache),
+      sharedCacheStrict
     }, toEventListener(logger))))
     this.#external = NATIVE.get(this).external
   }
@@ -201,7 +203,9 @@ class TokenProvider {
    *  holds at most one libuv pool thread however many callers wait (fs, dns.lookup, crypto
    *  and zlib keep their threads). `signal` rejects this caller's wait at once when it
    *  aborts; the shared fetch goes on for the others. */
-  async token ({ signal } = {}) {
+  async token (options) {
+    // No destructuring default: a cached call stays allocation-free.
+    const signal = options?.signal
     signal?.throwIfAborted()
     const reused = this.#reusable()
     if (reused !== null) return reused
@@ -239,6 +243,8 @@ class TokenProvider {
   }
 
   clear () { NATIVE.get(this).clear() }
+  /** What the shared cache has done, or null without one. */
+  sharedCacheStatus () { return NATIVE.get(this).sharedCacheStatus() ?? null }
   get tokenUrl () { return NATIVE.get(this).tokenUrl }
   stats () { return NATIVE.get(this).stats() }
   toJSON () { return { keyId: NATIVE.get(this).keyId, tokenUrl: this.tokenUrl } }

@@ -44,3 +44,6 @@ for f in files:
     assert verdicts and all(verdicts.values()), (f, verdicts)
 print(f"cross-language: every language accepted every other language's signatures ({len(files)} pairs)")
 PY
+
+# A fleet across the three languages shares one token through a real redis-server.
+"$venv/bin/python" tests/api/fleet.py "$npm_dir"

@@ -6,7 +6,6 @@ Voice and Verification, inbound webhook verification, and failure diagnosis.
 
 from __future__ import annotations
 
-import logging
 import os
 
 from . import _native
@@ -52,10 +51,6 @@ __version__: str = _native.__version__
 #: Default freshness window for webhook timestamps, in seconds.
 DEFAULT_TOLERANCE: float = _native.DEFAULT_TOLERANCE
 
-
-# Events (token fetched, retry scheduled, refresh failed, …) go to this logger; like every
-# library's, it prints nothing unless the application configures logging.
-logging.getLogger("sinch_auth").addHandler(logging.NullHandler())
 
 # A child process starts with fresh token providers (never a lock the parent held).
 if hasattr(os, "register_at_fork"):

@@ -143,3 +143,44 @@ test('a CA bundle that cannot be used is a ConfigError', () => {
   assert.throws(() => provider({ caBundle: empty + '.missing' }), (e) => e instanceof sa.ConfigError && /cannot read the CA bundle/.test(e.message))
   fs.rmSync(dir, { recursive: true })
 })
+
+function redisServer () {
+  const { spawn, execFileSync } = require('node:child_process')
+  const net = require('node:net')
+  execFileSync('sh', ['-c', 'command -v redis-server'])
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = probe.address().port
+      probe.close(() => {
+        const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+        const deadline = Date.now() + 10000
+        const ping = () => {
+          const c = net.connect(port, '127.0.0.1', () => c.write('PING\r\n'))
+          c.once('data', (d) => { c.destroy(); if (String(d).startsWith('+PONG')) resolve({ url: `redis://127.0.0.1:${port}`, stop: () => proc.kill() }) })
+          c.once('error', () => { c.destroy(); if (Date.now() > deadline) reject(new Error('redis-server did not start')); else setTimeout(ping, 20) })
+        }
+        ping()
+      })
+    })
+  })
+}
+
+test('providers share one token through a real Redis; a dead one is a local fetch', async () => {
+  const redis = await redisServer()
+  try {
+    await server.faults('slow:300')
+    const providers = Array.from({ length: 8 }, () => provider({ sharedCache: redis.url }))
+    const tokens = await Promise.all(providers.map((p) => p.token()))
+    assert.equal(new Set(tokens.map((t) => t.token)).size, 1)
+    assert.equal((await server.counters()).token_requests, 1)
+    const statuses = providers.map((p) => p.sharedCacheStatus())
+    assert.ok(statuses.every((s) => s.state === 'available'), JSON.stringify(statuses))
+    assert.equal(statuses.reduce((n, s) => n + s.lockWon, 0), 1)
+    assert.equal(provider().sharedCacheStatus(), null)
+  } finally { redis.stop() }
+  const dead = provider({ sharedCache: 'redis://127.0.0.1:1' })
+  assert.ok((await dead.token()).token)
+  assert.equal(dead.sharedCacheStatus().state, 'unavailable')
+  const strict = provider({ sharedCache: 'redis://127.0.0.1:1', sharedCacheStrict: true })
+  await assert.rejects(strict.token(), (e) => e instanceof sa.TransportError && /shared cache redis:\/\/127\.0\.0\.1:1/.test(e.message))
+})

@@ -35,3 +35,35 @@ def load_vectors(name: str) -> list[dict[str, Any]]:
         cases = json.load(f)["cases"]
     assert cases
     return cases  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def redis_url() -> Iterator[str]:
+    """A real redis-server on a free loopback port (make test installs the package)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = shutil.which("redis-server")
+    assert exe, "redis-server is not installed (make test installs it)"
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(500):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as c:
+                    c.sendall(b"PING\r\n")
+                    if c.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.02)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait()

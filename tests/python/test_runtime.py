@@ -240,3 +240,39 @@ def test_token_async_under_trio_shares_the_fetch_and_keeps_trio_ticking(
     assert len(tokens) == 16 and len({t.token for t in tokens}) == 1
     assert server.counters()["token_requests"] == 1
     assert max(gaps) < 0.03, f"trio stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_providers_share_one_token_through_redis(server: LocalServer, redis_url: str) -> None:
+    providers = [
+        sa.TokenProvider(creds(server), server.token_url, shared_cache=redis_url) for _ in range(8)
+    ]
+    server.faults("slow:300")
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda p=p: results.append(p.token().token)) for p in providers
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 1
+    assert server.counters()["token_requests"] == 1
+    statuses = [p.shared_cache_status() for p in providers]
+    assert all(s is not None and s["state"] == "available" for s in statuses)
+    assert sum(s["lock_won"] for s in statuses if s) == 1
+    assert sa.TokenProvider(creds(server), server.token_url).shared_cache_status() is None
+
+
+def test_a_dead_redis_is_a_local_fetch_or_in_strict_mode_an_error(server: LocalServer) -> None:
+    dead = "redis://127.0.0.1:1"
+    p = sa.TokenProvider(creds(server), server.token_url, shared_cache=dead)
+    assert p.token().token
+    status = p.shared_cache_status()
+    assert status is not None and status["state"] == "unavailable"
+    strict = sa.TokenProvider(
+        creds(server), server.token_url, shared_cache=dead, shared_cache_strict=True
+    )
+    with pytest.raises(sa.TransportError, match="shared cache redis://127.0.0.1:1"):
+        strict.token()
+    with pytest.raises(sa.ConfigError, match="not a usable Redis URL"):
+        sa.TokenProvider(creds(server), server.token_url, shared_cache="http://nope")

@@ -7,6 +7,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use sinch_auth as core;
 use sinch_auth::token::events::{EventListener, Level};
+use sinch_auth::token::shared::SharedCacheOptions;
 use sinch_auth::token::{RefreshPolicy, RetryPolicy};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
@@ -22,6 +23,22 @@ pub struct TokenProviderOptions {
     pub background_refresh: Option<bool>,
     /// A PEM file of CA certificates to trust instead of the bundled roots.
     pub ca_bundle: Option<String>,
+    /// A Redis URL the fleet shares tokens through.
+    pub shared_cache: Option<String>,
+    pub shared_cache_strict: Option<bool>,
+}
+
+#[napi(object)]
+pub struct SharedCacheStatus {
+    pub state: String,
+    pub store: String,
+    pub last_error: Option<String>,
+    pub hits: f64,
+    pub misses: f64,
+    pub errors: f64,
+    pub lock_won: f64,
+    pub lock_waited: f64,
+    pub skipped: f64,
 }
 
 /// What a token looks like to JS (the JS layer wraps it in a redacting class).
@@ -166,6 +183,15 @@ impl TokenProvider {
                 if let Some(path) = o.ca_bundle {
                     b = b.ca_bundle(path);
                 }
+                if let Some(url) = o.shared_cache {
+                    b = b.shared_cache(url);
+                }
+                if let Some(strict) = o.shared_cache_strict {
+                    b = b.shared_cache_options(SharedCacheOptions {
+                        strict,
+                        ..SharedCacheOptions::default()
+                    });
+                }
             }
             b.build()
         })?;
@@ -223,6 +249,22 @@ impl TokenProvider {
             fetched: s.fetched as f64,
             failures: s.failures as f64,
         }
+    }
+
+    /// What the shared cache has done; `null` without one.
+    #[napi]
+    pub fn shared_cache_status(&self) -> Option<SharedCacheStatus> {
+        self.inner.shared_cache_status().map(|s| SharedCacheStatus {
+            state: s.state.to_owned(),
+            store: s.store,
+            last_error: s.last_error,
+            hits: s.hits as f64,
+            misses: s.misses as f64,
+            errors: s.errors as f64,
+            lock_won: s.lock_won as f64,
+            lock_waited: s.lock_waited as f64,
+            skipped: s.skipped as f64,
+        })
     }
 }
 

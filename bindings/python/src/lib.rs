@@ -7,6 +7,7 @@
 mod convert;
 mod credentials;
 mod errors;
+mod logging;
 mod token;
 mod verify;
 
@@ -208,17 +209,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_after_fork_in_child, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<Diagnosis>()?;
-    // The core's events go to `logging.getLogger("sinch_auth")`; other crates' logs (ureq,
-    // rustls) stay off, so only our rare events ever take the GIL. Logger objects are cached,
-    // levels are not: logging configured after import is honoured. Another extension may
-    // have installed its own `log` bridge first; then ours is not needed.
-    let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::Loggers)?
-        .filter(log::LevelFilter::Off)
-        .filter_target(
-            core::token::events::LOG_TARGET.to_owned(),
-            log::LevelFilter::Trace,
-        )
-        .install();
     credentials::register(m)?;
     token::register(m)?;
     verify::register(m)?;

@@ -8,6 +8,7 @@ use arc_swap::ArcSwap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use sinch_auth as core;
+use sinch_auth::token::shared::SharedCacheOptions;
 use sinch_auth::token::{RefreshPolicy, RetryPolicy};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -111,7 +112,7 @@ impl TokenProvider {
 #[pymethods]
 impl TokenProvider {
     #[new]
-    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=None, refresh_margin=None, background_refresh=None, ca_bundle=None))]
+    #[pyo3(signature = (credentials, token_url=None, *, timeout=None, connect_timeout=None, max_retries=None, refresh_margin=None, background_refresh=None, ca_bundle=None, shared_cache=None, shared_cache_strict=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -123,6 +124,8 @@ impl TokenProvider {
         refresh_margin: Option<&Bound<'_, PyAny>>,
         background_refresh: Option<bool>,
         ca_bundle: Option<std::path::PathBuf>,
+        shared_cache: Option<String>,
+        shared_cache_strict: Option<bool>,
     ) -> PyResult<Self> {
         let creds = credentials
             .cast::<ProjectCredentials>()
@@ -130,6 +133,7 @@ impl TokenProvider {
             .get()
             .inner
             .clone();
+        crate::logging::install(py)?;
         // Only what was given is set: every default is the core's.
         let mut b = core::TokenProvider::builder(creds).client("python");
         if let Some(on) = background_refresh {
@@ -137,6 +141,15 @@ impl TokenProvider {
         }
         if let Some(path) = ca_bundle {
             b = b.ca_bundle(path);
+        }
+        if let Some(url) = shared_cache {
+            b = b.shared_cache(url);
+        }
+        if let Some(strict) = shared_cache_strict {
+            b = b.shared_cache_options(SharedCacheOptions {
+                strict,
+                ..SharedCacheOptions::default()
+            });
         }
         if let Some(n) = max_retries {
             b = b.retry_policy(RetryPolicy {
@@ -210,6 +223,29 @@ impl TokenProvider {
     #[getter]
     fn token_url(&self) -> String {
         self.template.token_url().to_owned()
+    }
+
+    /// What the shared cache has done, or None without one: {"state", "store",
+    /// "last_error", "hits", "misses", "errors", "lock_won", "lock_waited", "skipped"}.
+    fn shared_cache_status<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(s) = self.provider().shared_cache_status() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("state", s.state)?;
+        d.set_item("store", s.store)?;
+        d.set_item("last_error", s.last_error)?;
+        for (k, v) in [
+            ("hits", s.hits),
+            ("misses", s.misses),
+            ("errors", s.errors),
+            ("lock_won", s.lock_won),
+            ("lock_waited", s.lock_waited),
+            ("skipped", s.skipped),
+        ] {
+            d.set_item(k, v)?;
+        }
+        Ok(Some(d))
     }
 
     /// {"requests": …, "fetched": …, "failures": …} for this process.

@@ -1,4 +1,4 @@
-//! `sinch-auth token [--header]`
+//! `sinch-auth token [--header | --json] [--shared-cache URL]`
 
 use crate::output::print_json;
 use crate::CmdResult;
@@ -14,12 +14,19 @@ pub struct Args {
     /// "token_url"}.
     #[arg(long, conflicts_with = "header")]
     json: bool,
+    /// Share the token with every process using the same key through this Redis
+    /// (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS); default
+    /// `SINCH_AUTH_SHARED_CACHE`.
+    #[arg(long, value_name = "URL")]
+    shared_cache: Option<String>,
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let provider = TokenProvider::builder(ProjectCredentials::from_env()?)
-        .client("cli")
-        .build()?;
+    let mut builder = TokenProvider::builder(ProjectCredentials::from_env()?).client("cli");
+    if let Some(url) = a.shared_cache {
+        builder = builder.shared_cache(url);
+    }
+    let provider = builder.build()?;
     let token = provider.token()?;
     if a.json {
         print_json(&json!({
@@ -28,6 +35,9 @@ pub fn run(a: Args) -> CmdResult {
             "expires_in": token.expires_in().as_secs(),
             "authorization": token.authorization(),
             "token_url": provider.token_url(),
+            "shared_cache": provider.shared_cache_status().map(|s| json!({
+                "state": s.state, "store": s.store, "hits": s.hits, "lock_won": s.lock_won,
+            })),
         }));
     } else if a.header {
         println!("Authorization: {}", token.authorization());

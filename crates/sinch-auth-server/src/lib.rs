@@ -14,12 +14,14 @@
 
 mod faults;
 mod http;
+mod redis_process;
 mod routes;
 mod state;
 mod tokens;
 mod webhooks;
 
 pub use faults::Fault;
+pub use redis_process::RedisProcess;
 pub use state::{Counters, ServerConfig, TestKeys};
 pub use webhooks::{send_webhook, signed_webhook, SignedWebhook, WebhookKind};
 

@@ -56,15 +56,28 @@ pub(crate) enum Event<'a> {
     Invalidated {
         key_id: &'a str,
     },
+    SharedCacheDown {
+        key_id: &'a str,
+        open_for: Duration,
+    },
+    SharedCacheUp {
+        key_id: &'a str,
+    },
+    SharedCacheHit {
+        key_id: &'a str,
+    },
 }
 
 impl Event<'_> {
     fn level(&self) -> Level {
         match self {
             Event::FetchStarted { .. } => Level::Debug,
-            Event::Fetched { .. } | Event::RetryScheduled { .. } | Event::Invalidated { .. } => {
-                Level::Info
-            }
+            Event::SharedCacheHit { .. } => Level::Debug,
+            Event::Fetched { .. }
+            | Event::RetryScheduled { .. }
+            | Event::Invalidated { .. }
+            | Event::SharedCacheUp { .. } => Level::Info,
+            Event::SharedCacheDown { .. } => Level::Warn,
             Event::FetchFailed { .. }
             | Event::RefreshFailedServingCached { .. }
             | Event::Paused { .. } => Level::Warn,
@@ -119,6 +132,17 @@ impl fmt::Display for Event<'_> {
             ),
             Event::Invalidated { key_id } => {
                 write!(f, "cached token invalidated after a 401 (key {key_id})")
+            }
+            Event::SharedCacheDown { key_id, open_for } => write!(
+                f,
+                "shared token cache unavailable (key {key_id}); tokens are fetched locally, the cache is tried again in {} s",
+                open_for.as_secs()
+            ),
+            Event::SharedCacheUp { key_id } => {
+                write!(f, "shared token cache available again (key {key_id})")
+            }
+            Event::SharedCacheHit { key_id } => {
+                write!(f, "token taken from the shared cache (key {key_id})")
             }
         }
     }

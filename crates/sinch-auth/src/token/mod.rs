@@ -10,6 +10,7 @@ mod random;
 mod request;
 mod response;
 mod retry;
+pub mod shared;
 
 pub(crate) use request::redact_url;
 

@@ -8,6 +8,10 @@ use super::random::{default_random, Random};
 use super::request::{redact_url, token_request, validate_url};
 use super::response::parse_token_response;
 use super::retry::{parse_retry_after, RetryPolicy};
+use super::shared::{
+    Entry, RedisStore, SharedCache, SharedCacheOptions, SharedCacheStatus, SharedStore,
+    Unavailable, SHARED_CACHE_ENV,
+};
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::ProjectCredentials;
 use crate::error::{Error, ErrorKind, Result};
@@ -67,6 +71,18 @@ struct Cached {
     /// Stop handing the token out from here on (a little before it expires, so a request
     /// made with it still reaches the server in time).
     serve_until: Deadline,
+    /// The fleet's sealed copy, when it came from or went to the shared cache.
+    sealed: Option<Vec<u8>>,
+}
+
+/// A token ready for the cache.
+struct Fetched {
+    token: AccessToken,
+    refresh_at: Deadline,
+    serve_until: Deadline,
+    /// The lifetime the endpoint granted (what the fleet's copy records).
+    lifetime: Duration,
+    sealed: Option<Vec<u8>>,
 }
 
 /// A point in time on both clocks; it has passed when either clock says so. The monotonic
@@ -138,11 +154,39 @@ struct Inner {
     random: Random,
     background_refresh: bool,
     listener: Option<EventListener>,
+    shared: Option<SharedCache>,
+    /// What `shared` was built from, so a fresh copy can build its own.
+    shared_parts: Option<SharedParts>,
     state: Mutex<State>,
     changed: Condvar,
     requests: AtomicU64,
     fetched: AtomicU64,
     failures: AtomicU64,
+}
+
+#[derive(Clone)]
+struct SharedParts {
+    store: Arc<dyn SharedStore>,
+    shown: String,
+    options: SharedCacheOptions,
+}
+
+impl SharedParts {
+    fn build(
+        &self,
+        creds: &ProjectCredentials,
+        token_url: &str,
+        listener: Option<EventListener>,
+    ) -> SharedCache {
+        SharedCache::new(
+            self.store.clone(),
+            self.shown.clone(),
+            creds,
+            token_url,
+            self.options.clone(),
+            listener,
+        )
+    }
 }
 
 /// Cached OAuth2 client-credentials tokens for one access key. Clone it freely: clones share
@@ -187,6 +231,9 @@ pub struct TokenProviderBuilder {
     random: Random,
     background_refresh: bool,
     listener: Option<EventListener>,
+    shared_url: Option<String>,
+    shared_store: Option<Arc<dyn SharedStore>>,
+    shared_options: SharedCacheOptions,
 }
 
 impl TokenProviderBuilder {
@@ -243,6 +290,24 @@ impl TokenProviderBuilder {
         self.transport_config.client = name;
         self
     }
+    /// Shares tokens with every process using the same credentials and this Redis URL
+    /// (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS). Default:
+    /// `SINCH_AUTH_SHARED_CACHE`, else no sharing.
+    pub fn shared_cache(mut self, url: impl Into<String>) -> Self {
+        self.shared_url = Some(url.into());
+        self
+    }
+    /// Shares tokens through `store` (a [`MemoryStore`](super::shared::MemoryStore) shares
+    /// them between providers of one process; tests use it).
+    pub fn shared_store(mut self, store: Arc<dyn SharedStore>) -> Self {
+        self.shared_store = Some(store);
+        self
+    }
+    /// How the shared cache is used (strict mode, lease, timeouts, key prefix).
+    pub fn shared_cache_options(mut self, options: SharedCacheOptions) -> Self {
+        self.shared_options = options;
+        self
+    }
     /// Also hands every event (fetches, retries, failures, invalidations; fixed text, never a
     /// secret or token) to `listener`, besides the `log` facade (target `sinch_auth`).
     pub fn on_event(mut self, listener: EventListener) -> Self {
@@ -279,6 +344,30 @@ impl TokenProviderBuilder {
                 "refresh fraction and jitter must be between 0 and 1",
             ));
         }
+        let mut shared_options = self.shared_options;
+        // The lock must outlive one attempt, or a second process fetches meanwhile.
+        shared_options.lease = shared_options
+            .lease
+            .max(self.transport_config.timeout + Duration::from_secs(5));
+        let shared_parts = match (self.shared_store, self.shared_url) {
+            (Some(store), _) => Some(SharedParts {
+                shown: format!("{store:?}"),
+                store,
+                options: shared_options,
+            }),
+            (None, url) => match url.or_else(|| {
+                std::env::var(SHARED_CACHE_ENV)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            }) {
+                Some(url) => Some(SharedParts {
+                    store: Arc::new(RedisStore::open(url.trim(), shared_options.timeout)?),
+                    shown: redact_url(url.trim()).into_owned(),
+                    options: shared_options,
+                }),
+                None => None,
+            },
+        };
         let (transport, default_transport) = match self.transport {
             Some(t) => (t, None),
             None => {
@@ -286,10 +375,14 @@ impl TokenProviderBuilder {
                 (default_transport_for(config.clone())?, Some(config))
             }
         };
+        let token_url_shown = redact_url(&token_url).into_owned();
+        let shared = shared_parts
+            .as_ref()
+            .map(|p| p.build(&self.creds, &token_url_shown, self.listener.clone()));
         Ok(TokenProvider {
             inner: Arc::new(Inner {
                 creds: self.creds,
-                token_url_shown: redact_url(&token_url).into_owned(),
+                token_url_shown,
                 request_url: token_url,
                 transport,
                 default_transport,
@@ -298,6 +391,8 @@ impl TokenProviderBuilder {
                 retry: self.retry,
                 random: self.random,
                 background_refresh: self.background_refresh,
+                shared,
+                shared_parts,
                 listener: self.listener,
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
@@ -328,6 +423,9 @@ impl TokenProvider {
             random: default_random(),
             background_refresh: true,
             listener: None,
+            shared_url: None,
+            shared_store: None,
+            shared_options: SharedCacheOptions::default(),
         }
     }
 
@@ -408,11 +506,13 @@ impl TokenProvider {
     pub fn invalidate(&self, token: &AccessToken) -> bool {
         let mut st = self.inner.lock();
         let hit = st.cached.as_ref().is_some_and(|c| &c.token == token);
-        if hit {
-            st.cached = None;
-        }
+        let sealed = if hit {
+            st.cached.take().and_then(|c| c.sealed)
+        } else {
+            None
+        };
         drop(st);
-        self.inner.invalidated(hit)
+        self.inner.invalidated(hit, sealed)
     }
 
     /// Same as [`invalidate`](Self::invalidate), by the raw token string.
@@ -422,11 +522,13 @@ impl TokenProvider {
             .cached
             .as_ref()
             .is_some_and(|c| c.token.secret() == token);
-        if hit {
-            st.cached = None;
-        }
+        let sealed = if hit {
+            st.cached.take().and_then(|c| c.sealed)
+        } else {
+            None
+        };
         drop(st);
-        self.inner.invalidated(hit)
+        self.inner.invalidated(hit, sealed)
     }
 
     /// Drop the cached token, any error and any pause after a credentials failure; the next
@@ -436,6 +538,11 @@ impl TokenProvider {
         st.cached = None;
         st.last_error = None;
         st.cooldown = None;
+    }
+
+    /// What the shared cache has done (`None` without one): its state, last error, counters.
+    pub fn shared_cache_status(&self) -> Option<SharedCacheStatus> {
+        self.inner.shared.as_ref().map(SharedCache::status)
     }
 
     /// Counters: token requests sent, tokens fetched, fetches that failed.
@@ -474,6 +581,11 @@ impl TokenProvider {
                 retry: i.retry,
                 random: i.random.clone(),
                 background_refresh: i.background_refresh,
+                shared: i
+                    .shared_parts
+                    .as_ref()
+                    .map(|p| p.build(&i.creds, &i.token_url_shown, i.listener.clone())),
+                shared_parts: i.shared_parts.clone(),
                 listener: i.listener.clone(),
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
@@ -522,7 +634,11 @@ impl Inner {
         emit(self.listener.as_ref(), event);
     }
 
-    fn invalidated(&self, hit: bool) -> bool {
+    /// After a 401: tells the log, and deletes the fleet's copy if it is still that token.
+    fn invalidated(&self, hit: bool, sealed: Option<Vec<u8>>) -> bool {
+        if let (Some(shared), Some(sealed)) = (&self.shared, sealed) {
+            shared.invalidate(&sealed);
+        }
         if hit {
             self.emit(Event::Invalidated {
                 key_id: self.creds.key_id(),
@@ -553,12 +669,19 @@ impl Inner {
         st.refreshing = false;
         st.generation += 1;
         let out = match result {
-            Ok((token, refresh_at, serve_until)) => {
+            Ok(Fetched {
+                token,
+                refresh_at,
+                serve_until,
+                sealed,
+                ..
+            }) => {
                 self.fetched.fetch_add(1, Ordering::Relaxed);
                 st.cached = Some(Cached {
                     token: token.clone(),
                     refresh_at,
                     serve_until,
+                    sealed,
                 });
                 st.last_error = None;
                 st.cooldown = None;
@@ -608,10 +731,125 @@ impl Inner {
         out
     }
 
-    fn fetch(&self) -> Result<(AccessToken, Deadline, Deadline)> {
+    /// A token: from the fleet's shared cache when there is one, else from the endpoint.
+    fn fetch(&self) -> Result<Fetched> {
+        match &self.shared {
+            None => self.fetch_from_endpoint(None),
+            Some(shared) => self.fetch_shared(shared),
+        }
+    }
+
+    /// A stored token, if it is not already due for refresh by this provider's policy.
+    fn take_shared(&self, e: Entry) -> Option<Fetched> {
+        let now = self.now();
+        let f = self.schedule(e.token, e.token_type, e.lifetime, e.remaining, now);
+        if f.refresh_at.passed(now) {
+            return None;
+        }
+        self.emit(Event::SharedCacheHit {
+            key_id: self.creds.key_id(),
+        });
+        Some(Fetched {
+            sealed: Some(e.sealed),
+            ..f
+        })
+    }
+
+    /// The fleet algorithm: the stored token; else, unless the fleet is backing off, the lock
+    /// (whoever holds it fetches for everyone and the others poll the token key); the store
+    /// failing or staying locked past the lease means a local fetch.
+    fn fetch_shared(&self, shared: &SharedCache) -> Result<Fetched> {
+        let unavailable = |u: Unavailable| {
+            if shared.options.strict {
+                Err(u.0)
+            } else {
+                self.fetch_from_endpoint(None)
+            }
+        };
+        match shared.read() {
+            Ok(Some(e)) => {
+                if let Some(f) = self.take_shared(e) {
+                    return Ok(f);
+                }
+            }
+            Ok(None) => {}
+            Err(u) => return unavailable(u),
+        }
+        match fleet_cooling(shared) {
+            Some(Ok(cooling)) => return Err(cooling),
+            Some(Err(u)) => return unavailable(u),
+            None => {}
+        }
+        let deadline = self.clock.monotonic() + shared.options.lease;
+        let mut wait = Duration::from_millis(25);
+        let mut waiting = false;
+        loop {
+            match shared.try_lock() {
+                Ok(true) => return self.fetch_for_fleet(shared),
+                Ok(false) => {}
+                Err(u) => return unavailable(u),
+            }
+            if !waiting {
+                shared.waited();
+                waiting = true;
+            }
+            if self.clock.monotonic() >= deadline {
+                // The holder neither wrote a token nor let go within its lease.
+                return self.fetch_from_endpoint(None);
+            }
+            let unit = (self.random)().clamp(0.0, 1.0);
+            self.clock.sleep(wait.mul_f64(0.5 + unit / 2.0));
+            wait = (wait * 2).min(Duration::from_millis(200));
+            match shared.read() {
+                Ok(Some(e)) => {
+                    if let Some(f) = self.take_shared(e) {
+                        return Ok(f);
+                    }
+                }
+                Ok(None) => {}
+                Err(u) => return unavailable(u),
+            }
+        }
+    }
+
+    /// Holding the lock: check again (another process may have just written), fetch, store,
+    /// let go. A 429/5xx after the retries starts a fleet-wide back-off.
+    fn fetch_for_fleet(&self, shared: &SharedCache) -> Result<Fetched> {
+        if let Ok(Some(e)) = shared.read() {
+            if let Some(f) = self.take_shared(e) {
+                shared.unlock();
+                return Ok(f);
+            }
+        }
+        // The previous holder may have failed and started the fleet's back-off.
+        if let Some(Ok(cooling)) = fleet_cooling(shared) {
+            shared.unlock();
+            return Err(cooling);
+        }
+        let out = match self.fetch_from_endpoint(Some(shared)) {
+            Ok(mut f) => {
+                f.sealed = shared.write(f.token.secret(), f.token.token_type(), f.lifetime);
+                Ok(f)
+            }
+            Err(e) => {
+                if matches!(e.kind(), ErrorKind::RateLimited | ErrorKind::Server) {
+                    shared.start_cooldown(self.retry.max_delay);
+                }
+                Err(e)
+            }
+        };
+        shared.unlock();
+        out
+    }
+
+    /// The token endpoint, with retries; `lock`: renew the fleet's lock before each retry.
+    fn fetch_from_endpoint(&self, lock: Option<&SharedCache>) -> Result<Fetched> {
         let request = token_request(&self.creds, &self.request_url);
         let mut retry = 0;
         loop {
+            if let (Some(shared), true) = (lock, retry > 0) {
+                shared.renew();
+            }
             let sent_mono = self.clock.monotonic();
             let sent_wall = self.clock.wall();
             self.requests.fetch_add(1, Ordering::Relaxed);
@@ -630,7 +868,7 @@ impl Inner {
             let err = match parse_token_response(&resp, &self.token_url_shown) {
                 Ok(t) => {
                     let lifetime = t.expires_in;
-                    let scheduled = self.schedule(t, sent_mono, sent_wall);
+                    let scheduled = self.schedule_response(t, sent_mono, sent_wall);
                     self.emit(Event::Fetched {
                         key_id,
                         lifetime,
@@ -669,12 +907,12 @@ impl Inner {
         }
     }
 
-    fn schedule(
+    fn schedule_response(
         &self,
         t: super::response::TokenResponse,
         sent_mono: Instant,
         sent_wall: SystemTime,
-    ) -> (AccessToken, Deadline, Deadline) {
+    ) -> Fetched {
         let mut lifetime = t.expires_in;
         // Cross-check with the JWT's own expiry. A negative answer means our wall clock is
         // off, not that the fresh token is dead: then trust expires_in.
@@ -684,22 +922,54 @@ impl Inner {
                 lifetime = Duration::from_secs_f64(left);
             }
         }
+        let sent = Now {
+            mono: sent_mono,
+            wall: sent_wall,
+        };
+        self.schedule(t.access_token, t.token_type, lifetime, lifetime, sent)
+    }
+
+    /// Deadlines for a token granted for `lifetime` with `remaining` of it left at `at`.
+    fn schedule(
+        &self,
+        token: String,
+        token_type: String,
+        lifetime: Duration,
+        remaining: Duration,
+        at: Now,
+    ) -> Fetched {
         let skew = self
             .refresh
             .margin
             .min(lifetime.mul_f64(self.refresh.fraction));
         let jitter = skew.mul_f64(self.refresh.jitter * (self.random)().clamp(0.0, 1.0));
         let guard = (skew / 2).min(Duration::from_secs(5));
-        let sent = Now {
-            mono: sent_mono,
-            wall: sent_wall,
-        };
-        let expires_mono = sent_mono + lifetime;
-        let expires_at = from_unix_seconds(unix_seconds(sent_wall) + lifetime.as_secs_f64());
-        let token = AccessToken::new(t.access_token, t.token_type, expires_at, expires_mono);
-        let refresh_at = Deadline::after(sent, lifetime.saturating_sub(skew + jitter));
-        let serve_until = Deadline::after(sent, lifetime.saturating_sub(guard));
-        (token, refresh_at, serve_until)
+        let expires_mono = at.mono + remaining;
+        let expires_at = from_unix_seconds(unix_seconds(at.wall) + remaining.as_secs_f64());
+        let token = AccessToken::new(token, token_type, expires_at, expires_mono);
+        Fetched {
+            token,
+            refresh_at: Deadline::after(at, remaining.saturating_sub(skew + jitter)),
+            serve_until: Deadline::after(at, remaining.saturating_sub(guard)),
+            lifetime,
+            sealed: None,
+        }
+    }
+}
+
+/// `Some` while the fleet backs off after a 429/5xx: the error to return (or the store's
+/// failure); `None` when it does not.
+fn fleet_cooling(shared: &SharedCache) -> Option<std::result::Result<Error, Unavailable>> {
+    match shared.cooldown_left() {
+        Ok(Some(left)) => Some(Ok(Error::new(
+            ErrorKind::RateLimited,
+            format!(
+                "the token endpoint answered 429/5xx to a process of this fleet; the fleet waits {:.1} s before asking again",
+                left.as_secs_f64()
+            ),
+        ))),
+        Ok(None) => None,
+        Err(u) => Some(Err(u)),
     }
 }
 

@@ -1,0 +1,250 @@
+//! Fleet-wide token sharing against a real `redis-server` and the local Sinch server: one
+//! token request however many cold workers ask, one after a fleet-wide 401, Redis paused,
+//! killed and restarted without a failed call, and nothing secret left in Redis.
+
+use sinch_auth::token::shared::{MemoryStore, SharedCacheOptions};
+use sinch_auth::token::{RetryPolicy, TokenProvider};
+use sinch_auth::{ErrorKind, ProjectCredentials};
+use sinch_auth_server::{Fault, LocalServer, RedisProcess};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+fn creds(server: &LocalServer) -> ProjectCredentials {
+    let k = server.keys();
+    ProjectCredentials::new(k.project_id, k.key_id, k.key_secret).unwrap()
+}
+
+fn options() -> SharedCacheOptions {
+    SharedCacheOptions {
+        open_for: Duration::from_millis(300),
+        ..SharedCacheOptions::default()
+    }
+}
+
+fn worker(server: &LocalServer, redis: &RedisProcess) -> TokenProvider {
+    TokenProvider::builder(creds(server))
+        .token_url(server.token_url())
+        .shared_cache(redis.url())
+        .shared_cache_options(options())
+        .build()
+        .unwrap()
+}
+
+fn together<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
+    let barrier = Arc::new(Barrier::new(n));
+    let f = Arc::new(f);
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (b, f) = (barrier.clone(), f.clone());
+            std::thread::spawn(move || {
+                b.wait();
+                f(i)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn two_hundred_cold_workers_make_one_token_request() {
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    server.push_fault(Fault::Slow(Duration::from_millis(300)));
+    let workers: Vec<_> = (0..200).map(|_| worker(&server, &redis)).collect();
+    let workers = Arc::new(workers);
+    let w = workers.clone();
+    let tokens = together(200, move |i| w[i].token().unwrap().secret().to_owned());
+    assert_eq!(
+        tokens
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        1
+    );
+    assert_eq!(server.counters().token_requests, 1);
+    let won: u64 = workers
+        .iter()
+        .map(|w| w.shared_cache_status().unwrap().lock_won)
+        .sum();
+    assert_eq!(won, 1);
+
+    // A 401 seen by 100 of them: at most one new request.
+    server.expire_tokens();
+    let w = workers.clone();
+    let fresh = together(100, move |i| {
+        let p = &w[i];
+        let t = p.token().unwrap();
+        p.invalidate(&t);
+        p.token().unwrap().secret().to_owned()
+    });
+    assert_eq!(
+        fresh.iter().collect::<std::collections::HashSet<_>>().len(),
+        1
+    );
+    assert_eq!(server.counters().token_requests, 2);
+
+    // Nothing in Redis names the key or holds the secret or a token.
+    let k = server.keys();
+    for (key, value) in redis.dump().unwrap() {
+        for secret in [
+            k.key_id.as_str(),
+            k.key_secret.as_str(),
+            &tokens[0],
+            &fresh[0],
+            "eyJ",
+        ] {
+            assert!(
+                !key.contains(secret) && !value.contains(secret),
+                "{key} = {value:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_paused_redis_costs_one_timeout_then_nothing() {
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    let warm = worker(&server, &redis);
+    warm.token().unwrap();
+    redis.pause();
+    let p = worker(&server, &redis);
+    let t = Instant::now();
+    p.token().unwrap();
+    let first = t.elapsed();
+    let status = p.shared_cache_status().unwrap();
+    assert_eq!(status.state, "unavailable", "{status:?}");
+    assert!(
+        status.last_error.as_deref().unwrap().contains("timed out"),
+        "{status:?}"
+    );
+    // The first call waited for one 250 ms timeout (plus a local fetch); while the circuit is
+    // open the store is skipped.
+    assert!(first < Duration::from_millis(900), "{first:?}");
+    p.clear();
+    let t = Instant::now();
+    p.token().unwrap();
+    let local = t.elapsed();
+    assert!(p.shared_cache_status().unwrap().skipped >= 1);
+    assert!(local < first, "{local:?} vs {first:?}");
+    redis.resume();
+    // After the open period one call probes, and sharing resumes.
+    std::thread::sleep(Duration::from_millis(400));
+    p.clear();
+    p.token().unwrap();
+    assert_eq!(p.shared_cache_status().unwrap().state, "available");
+    assert_eq!(server.counters().token_requests, 3);
+}
+
+#[test]
+fn a_redis_restart_or_flush_is_a_miss_and_sharing_resumes() {
+    let server = LocalServer::start_default().unwrap();
+    let mut redis = RedisProcess::start().unwrap();
+    worker(&server, &redis).token().unwrap();
+    redis.restart().unwrap();
+    let a = worker(&server, &redis);
+    a.token().unwrap(); // the old connection is gone for this new worker anyway; a miss
+    assert_eq!(server.counters().token_requests, 2);
+    worker(&server, &redis).token().unwrap();
+    assert_eq!(server.counters().token_requests, 2, "shared again");
+    redis.command(&["FLUSHALL"]).unwrap();
+    worker(&server, &redis).token().unwrap();
+    assert_eq!(server.counters().token_requests, 3);
+    // Killed outright: a refused connection, a local fetch, no error.
+    redis.kill();
+    let p = worker(&server, &redis);
+    p.token().unwrap();
+    assert_eq!(p.shared_cache_status().unwrap().state, "unavailable");
+}
+
+#[test]
+fn strict_mode_fails_instead_of_fetching_locally() {
+    let server = LocalServer::start_default().unwrap();
+    let mut redis = RedisProcess::start().unwrap();
+    let url = redis.url();
+    redis.kill();
+    let p = TokenProvider::builder(creds(&server))
+        .token_url(server.token_url())
+        .shared_cache(url)
+        .shared_cache_options(SharedCacheOptions {
+            strict: true,
+            ..options()
+        })
+        .build()
+        .unwrap();
+    let e = p.token().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    assert!(
+        e.message().contains("shared cache redis://127.0.0.1"),
+        "{e}"
+    );
+    assert_eq!(server.counters().token_requests, 0);
+}
+
+#[test]
+fn the_fleet_backs_off_together_after_429s() {
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    server.push_faults(Fault::TooManyRequests { retry_after: None }, 1000);
+    let make = || {
+        TokenProvider::builder(creds(&server))
+            .token_url(server.token_url())
+            .shared_cache(redis.url())
+            .retry_policy(RetryPolicy {
+                max_retries: 2,
+                base_delay: Duration::from_millis(100),
+                max_delay: Duration::from_millis(400),
+                ..RetryPolicy::default()
+            })
+            .build()
+            .unwrap()
+    };
+    let workers: Arc<Vec<_>> = Arc::new((0..50).map(|_| make()).collect());
+    let w = workers.clone();
+    let end = Instant::now() + Duration::from_secs(2);
+    let kinds = together(50, move |i| {
+        let mut kinds = Vec::new();
+        while Instant::now() < end {
+            kinds.push(w[i].token().map(|_| ()).map_err(|e| e.kind()));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        kinds
+    });
+    assert!(kinds
+        .iter()
+        .flatten()
+        .all(|k| *k == Err(ErrorKind::RateLimited)));
+    // 3 attempts (with 2 retries) per round, then 400 ms of fleet-wide cooldown: a handful
+    // of requests in 2 s, not 50 workers' worth.
+    let n = server.counters().token_requests;
+    assert!(n <= 12, "{n} token requests");
+}
+
+#[test]
+fn a_memory_store_shares_between_providers_of_one_process() {
+    let server = LocalServer::start_default().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let make = || {
+        TokenProvider::builder(creds(&server))
+            .token_url(server.token_url())
+            .shared_store(store.clone())
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (make(), make());
+    let t = a.token().unwrap();
+    assert_eq!(b.token().unwrap(), t);
+    assert_eq!(server.counters().token_requests, 1);
+    // Another secret for the same key id lands on other keys: it neither sees nor disturbs.
+    let k = server.keys();
+    let wrong = TokenProvider::builder(
+        ProjectCredentials::new(k.project_id, k.key_id, "not-the-secret").unwrap(),
+    )
+    .token_url(server.token_url())
+    .shared_store(store.clone())
+    .retry_policy(RetryPolicy::none())
+    .build()
+    .unwrap();
+    assert_eq!(wrong.token().unwrap_err().kind(), ErrorKind::Credentials);
+    assert_eq!(make().token().unwrap(), t);
+}
