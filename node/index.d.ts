@@ -185,6 +185,12 @@ export class MemoryReplayGuard {
   constructor(options?: { capacity?: number; window?: number })
 }
 
+/** Remembers accepted Mailgun tokens in Redis, so a delivery accepted by one instance of a
+ *  fleet is refused by every other one. */
+export class SharedReplayGuard {
+  constructor(url: string, options?: { window?: number; onFailure?: 'memory' | 'reject' })
+}
+
 export interface EnvVarInfo { name: string; required: boolean; secret: boolean; description: string }
 export interface ModelInfo {
   authModel: AuthModel
@@ -244,7 +250,7 @@ export function verifyMailgunWebhook(
   timestamp: string | number,
   token: string,
   signature: string,
-  options?: VerifyOptions & { replayGuard?: MemoryReplayGuard | null }
+  options?: VerifyOptions & { replayGuard?: MemoryReplayGuard | SharedReplayGuard | null }
 ): void
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>

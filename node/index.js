@@ -260,6 +260,16 @@ class MemoryReplayGuard {
   [inspect] () { return 'MemoryReplayGuard {}' }
 }
 
+/** Remembers accepted Mailgun tokens in Redis: a delivery accepted by one instance of a
+ *  fleet is refused by every other one. `onFailure`: 'memory' (default) or 'reject'. */
+class SharedReplayGuard {
+  constructor (url, { window, onFailure } = {}) {
+    NATIVE.set(this, call(() => new native.SharedReplayGuard(str('url', url), window ?? undefined, onFailure ?? undefined)))
+  }
+
+  [inspect] () { return 'SharedReplayGuard {}' }
+}
+
 function authModel (product) { return call(() => native.authModel(str('product', product))) }
 function products () { return native.products() }
 function productInfo (product) { return JSON.parse(call(() => native.productInfoJson(str('product', product)))) }
@@ -340,7 +350,9 @@ function verifyMailgunWebhook (signingKey, timestamp, token, signature, { now, t
   const ts = typeof timestamp === 'number' ? String(timestamp) : str('timestamp', timestamp)
   const guard = replayGuard === undefined || replayGuard === null
     ? undefined
-    : nativeOf(replayGuard, MemoryReplayGuard, 'MemoryReplayGuard')
+    : replayGuard instanceof SharedReplayGuard
+      ? nativeOf(replayGuard, SharedReplayGuard, 'SharedReplayGuard')
+      : nativeOf(replayGuard, MemoryReplayGuard, 'MemoryReplayGuard or SharedReplayGuard')
   const [t, on] = freshness(tolerance)
   call(() => native.verifyMailgunWebhook(str('signingKey', signingKey), ts, str('token', token),
     str('signature', signature), toSeconds(now), t, on, guard))
@@ -372,6 +384,7 @@ module.exports = {
   TokenProvider,
   AccessToken,
   MemoryReplayGuard,
+  SharedReplayGuard,
   authModel,
   products,
   productInfo,

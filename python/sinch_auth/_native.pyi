@@ -29,6 +29,7 @@ __all__ = [
     "MemoryReplayGuard",
     "ProjectCredentials",
     "ServicePlanCredentials",
+    "SharedReplayGuard",
     "TokenProvider",
     "__version__",
     "_after_fork_in_child",
@@ -224,6 +225,16 @@ class MemoryReplayGuard:
         window: Optional[_Seconds] = None,  # DEFAULT_REPLAY_*
     ) -> MemoryReplayGuard: ...
 
+@final
+class SharedReplayGuard:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        window: Optional[_Seconds] = None,
+        on_failure: str = "memory",
+    ) -> SharedReplayGuard: ...
+
 def verify_mailgun_webhook(
     signing_key: str,
     timestamp: Union[str, int],
@@ -232,7 +243,7 @@ def verify_mailgun_webhook(
     *,
     now: _Now = None,
     tolerance: Optional[_Seconds] = ...,
-    replay_guard: Optional[MemoryReplayGuard] = None,
+    replay_guard: Optional[Union[MemoryReplayGuard, SharedReplayGuard]] = None,
 ) -> None: ...
 def _after_fork_in_child() -> None: ...
 def _panic_for_tests() -> None: ...

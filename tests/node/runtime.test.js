@@ -184,3 +184,17 @@ test('providers share one token through a real Redis; a dead one is a local fetc
   const strict = provider({ sharedCache: 'redis://127.0.0.1:1', sharedCacheStrict: true })
   await assert.rejects(strict.token(), (e) => e instanceof sa.TransportError && /shared cache redis:\/\/127\.0\.0\.1:1/.test(e.message))
 })
+
+test('a Mailgun delivery accepted by one guard is replayed on another sharing Redis', async () => {
+  const redis = await redisServer()
+  try {
+    const key = 'signing-key'
+    const token = 'delivery-token-1'
+    const ts = String(Math.floor(Date.now() / 1000))
+    const sig = crypto.createHmac('sha256', key).update(ts + token).digest('hex')
+    sa.verifyMailgunWebhook(key, ts, token, sig, { replayGuard: new sa.SharedReplayGuard(redis.url, { window: 60 }) })
+    assert.throws(() => sa.verifyMailgunWebhook(key, ts, token, sig, { replayGuard: new sa.SharedReplayGuard(redis.url) }),
+      (e) => e instanceof sa.SignatureError && e.reason === 'replayed')
+    assert.throws(() => new sa.SharedReplayGuard(redis.url, { onFailure: 'sometimes' }), sa.ConfigError)
+  } finally { redis.stop() }
+})

@@ -276,3 +276,32 @@ def test_a_dead_redis_is_a_local_fetch_or_in_strict_mode_an_error(server: LocalS
         strict.token()
     with pytest.raises(sa.ConfigError, match="not a usable Redis URL"):
         sa.TokenProvider(creds(server), server.token_url, shared_cache="http://nope")
+
+
+def test_a_mailgun_delivery_accepted_by_one_process_is_replayed_in_another(
+    redis_url: str,
+) -> None:
+    import subprocess
+    import sys
+
+    key, token = "signing-key", "delivery-token-1"
+    ts = str(int(time.time()))
+    import hashlib
+    import hmac
+
+    sig = hmac.new(key.encode(), (ts + token).encode(), hashlib.sha256).hexdigest()
+    sa.verify_mailgun_webhook(
+        key, ts, token, sig, replay_guard=sa.SharedReplayGuard(redis_url, window=60)
+    )
+    child = (
+        "import sys, sinch_auth as sa\n"
+        "try:\n"
+        f"    sa.verify_mailgun_webhook({key!r}, {ts!r}, {token!r}, {sig!r},"
+        f" replay_guard=sa.SharedReplayGuard({redis_url!r}))\n"
+        "except sa.SignatureError as e:\n"
+        "    print(e.reason)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "replayed", out
+    with pytest.raises(sa.ConfigError, match="memory"):
+        sa.SharedReplayGuard(redis_url, on_failure="sometimes")

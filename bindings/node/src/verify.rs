@@ -221,6 +221,34 @@ impl MemoryReplayGuard {
     }
 }
 
+/// Remembers accepted Mailgun tokens in Redis, so a delivery accepted by one instance of a
+/// fleet is refused by every other one.
+#[napi]
+pub struct SharedReplayGuard {
+    inner: Arc<core::webhook::SharedReplayGuard>,
+}
+
+#[napi]
+impl SharedReplayGuard {
+    /// `url` (`redis://…`), `window` seconds (the core's default when absent), `onFailure`
+    /// `"memory"` (default) or `"reject"`.
+    #[napi(constructor)]
+    pub fn new(url: String, window: Option<f64>, on_failure: Option<String>) -> Result<Self> {
+        guarded(|| {
+            let window = window
+                .map(|w| duration_from_seconds("window", w))
+                .transpose()?
+                .unwrap_or(CoreGuard::DEFAULT_WINDOW);
+            let policy = on_failure.as_deref().unwrap_or("memory").parse()?;
+            Ok(Self {
+                inner: Arc::new(core::webhook::SharedReplayGuard::redis(
+                    &url, window, policy,
+                )?),
+            })
+        })
+    }
+}
+
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_mailgun_webhook(
@@ -231,8 +259,13 @@ pub fn verify_mailgun_webhook(
     now: Option<f64>,
     tolerance: Option<f64>,
     freshness: bool,
-    replay_guard: Option<&MemoryReplayGuard>,
+    replay_guard: Option<Either<&MemoryReplayGuard, &SharedReplayGuard>>,
 ) -> Result<()> {
+    let guard: Option<&dyn core::webhook::ReplayGuard> = match &replay_guard {
+        Some(Either::A(m)) => Some(m.inner.as_ref()),
+        Some(Either::B(s)) => Some(s.inner.as_ref()),
+        None => None,
+    };
     let signing_key = Zeroizing::new(signing_key);
     guarded(|| {
         core::verify_mailgun_webhook(
@@ -241,7 +274,7 @@ pub fn verify_mailgun_webhook(
             &token,
             &signature,
             &options(now, tolerance, freshness)?,
-            replay_guard.map(|g| g.inner.as_ref() as &dyn core::webhook::ReplayGuard),
+            guard,
         )
     })
 }

@@ -253,6 +253,50 @@ impl MemoryReplayGuard {
     }
 }
 
+/// Remembers accepted Mailgun tokens in Redis, so a delivery accepted by one instance of a
+/// fleet is refused by every other one. `on_failure`: `"memory"` (an in-memory guard while
+/// Redis cannot answer) or `"reject"`.
+#[pyclass(frozen, module = "sinch_auth._native", name = "SharedReplayGuard")]
+pub struct SharedReplayGuard {
+    inner: Arc<core::webhook::SharedReplayGuard>,
+}
+
+#[pymethods]
+impl SharedReplayGuard {
+    #[new]
+    #[pyo3(signature = (url, *, window=None, on_failure="memory"))]
+    fn new(
+        py: Python<'_>,
+        url: &str,
+        window: Option<&Bound<'_, PyAny>>,
+        on_failure: &str,
+    ) -> PyResult<Self> {
+        let window = window
+            .map(seconds)
+            .transpose()?
+            .unwrap_or(CoreGuard::DEFAULT_WINDOW);
+        let inner = guarded(py, || {
+            core::webhook::SharedReplayGuard::redis(url, window, on_failure.parse()?)
+        })?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+/// The core guard behind a `MemoryReplayGuard` or `SharedReplayGuard` argument.
+fn replay_guard_of(g: &Bound<'_, PyAny>) -> PyResult<Arc<dyn core::webhook::ReplayGuard>> {
+    if let Ok(m) = g.cast::<MemoryReplayGuard>() {
+        return Ok(m.get().inner.clone());
+    }
+    if let Ok(s) = g.cast::<SharedReplayGuard>() {
+        return Ok(s.get().inner.clone());
+    }
+    Err(crate::errors::config_err(
+        "replay_guard must be a MemoryReplayGuard or a SharedReplayGuard",
+    ))
+}
+
 fn timestamp_text(ts: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = ts.cast::<PyString>() {
         return Ok(s.to_cow()?.into_owned());
@@ -277,22 +321,14 @@ fn verify_mailgun_webhook(
     signature: &str,
     now: Option<&Bound<'_, PyAny>>,
     tolerance: Tolerance,
-    replay_guard: Option<&Bound<'_, MemoryReplayGuard>>,
+    replay_guard: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let ts = timestamp_text(timestamp)?;
     let o = options(now, &tolerance)?;
-    let guard = replay_guard.map(|g| g.get().inner.clone());
-    guarded(py, || {
-        core::verify_mailgun_webhook(
-            signing_key,
-            &ts,
-            token,
-            signature,
-            &o,
-            guard
-                .as_deref()
-                .map(|g| g as &dyn core::webhook::ReplayGuard),
-        )
+    let guard = replay_guard.map(replay_guard_of).transpose()?;
+    // A shared guard may wait on Redis: the GIL is released for the check.
+    detached(py, || {
+        core::verify_mailgun_webhook(signing_key, &ts, token, signature, &o, guard.as_deref())
     })
 }
 
@@ -304,5 +340,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_numbers_callback, m)?)?;
     m.add_function(wrap_pyfunction!(verify_mailgun_webhook, m)?)?;
     m.add_class::<MemoryReplayGuard>()?;
+    m.add_class::<SharedReplayGuard>()?;
     Ok(())
 }

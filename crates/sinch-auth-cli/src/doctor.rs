@@ -19,6 +19,10 @@ pub struct Args {
     /// Only check the environment; make no request.
     #[arg(long)]
     offline: bool,
+    /// Check this Redis as the fleet's shared token cache (default: SINCH_AUTH_SHARED_CACHE
+    /// when set): reachable, the ACL allows the commands, the round trip.
+    #[arg(long, value_name = "URL")]
+    shared_cache: Option<String>,
     /// Machine-readable output: {"ok": bool, "sections": [{"title", "auth_model", "checks":
     /// [{"status": "ok"|"warn"|"fail", "message"}]}]}.
     #[arg(long)]
@@ -245,6 +249,14 @@ pub fn run(a: Args) -> CmdResult {
         }
         online(&mut r, product, model);
     }
+    let shared = a.shared_cache.clone().or_else(|| {
+        std::env::var(sinch_auth::token::shared::SHARED_CACHE_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    });
+    if let (Some(url), false) = (shared, a.offline) {
+        check_shared_cache(&mut r, url.trim());
+    }
     if r.json {
         print_json(&json!({"ok": !r.failed, "sections": r.sections}));
     }
@@ -253,6 +265,50 @@ pub fn run(a: Args) -> CmdResult {
     } else {
         Ok(())
     }
+}
+
+/// The commands the shared cache uses, on a probe key under its prefix, timed.
+fn check_shared_cache(r: &mut Report, url: &str) {
+    use sinch_auth::token::shared::{RedisStore, SharedCacheOptions, SharedStore};
+    r.section("Shared token cache", AuthModel::Project);
+    let store = match RedisStore::open(url, SharedCacheOptions::default().timeout) {
+        Ok(s) => s,
+        Err(e) => return r.fail(e.message()),
+    };
+    let key = format!("sinch-auth:v1:doctor:{}", std::process::id());
+    let ttl = Duration::from_secs(10);
+    let started = std::time::Instant::now();
+    let steps: [(&str, &dyn Fn() -> Result<bool>); 4] = [
+        ("SET NX PX", &|| store.set_if_absent(&key, b"probe", ttl)),
+        ("GET + PTTL", &|| Ok(store.get(&key)?.is_some())),
+        ("EVAL (compare-and-expire)", &|| {
+            store.expire_if_equal(&key, b"probe", ttl)
+        }),
+        ("EVAL (compare-and-delete)", &|| {
+            store.delete_if_equal(&key, b"probe")
+        }),
+    ];
+    for (what, step) in steps {
+        match step() {
+            Ok(true) => {}
+            Ok(false) => {
+                return r.fail(format!(
+                    "{what} on {key} did not do what it should: another client is using the probe key, or the server is not a Redis"
+                ))
+            }
+            Err(e) => {
+                return r.fail(format!(
+                    "{what} failed: {}. Check the URL, the network, and that the ACL user may run get set del pttl pexpire eval evalsha on ~sinch-auth:*",
+                    e.message()
+                ))
+            }
+        }
+    }
+    r.ok(format!(
+        "{}: reachable, the commands are allowed, 4 round trips in {} ms",
+        sinch_auth::token::shared::SharedCacheStatus::store_shown(url),
+        started.elapsed().as_millis()
+    ));
 }
 
 fn report_api(

@@ -286,3 +286,72 @@ fn a_password_in_the_token_url_never_reaches_the_output() {
         assert!(text.contains("127.0.0.1"), "{text}");
     }
 }
+
+#[test]
+fn doctor_checks_the_shared_cache_and_token_shares_through_it() {
+    use sinch_auth_server::RedisProcess;
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    let url = redis.url().replace("redis://", "redis://default:PW-redis@");
+    // requirepass so the password in the URL is needed (and must not be shown).
+    redis
+        .command(&["CONFIG", "SET", "requirepass", "PW-redis"])
+        .unwrap();
+    let k = server.keys();
+    let doctor = |url: &str| {
+        let o = Command::cargo_bin("sinch-auth")
+            .unwrap()
+            .env_clear()
+            .env("SINCH_PROJECT_ID", &k.project_id)
+            .env("SINCH_KEY_ID", &k.key_id)
+            .env("SINCH_KEY_SECRET", &k.key_secret)
+            .env("SINCH_AUTH_URL", server.token_url())
+            .env("SINCH_API_BASE_URL", server.url())
+            .args(["doctor", "--product", "numbers", "--shared-cache", url])
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let (_, text) = doctor(&url);
+    assert!(
+        text.contains("reachable, the commands are allowed"),
+        "{text}"
+    );
+    assert!(!text.contains("PW-redis"), "{text}");
+    let (code, text) = doctor(&redis.url());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("ACL"), "{text}");
+    // Sixteen `sinch-auth token` processes at once: one token request.
+    let before = server.counters().token_requests;
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-auth"))
+                .env_clear()
+                .env("SINCH_PROJECT_ID", &k.project_id)
+                .env("SINCH_KEY_ID", &k.key_id)
+                .env("SINCH_KEY_SECRET", &k.key_secret)
+                .env("SINCH_AUTH_URL", server.token_url())
+                .args(["token", "--shared-cache", &url])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let tokens: std::collections::HashSet<_> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success());
+            String::from_utf8(o.stdout).unwrap()
+        })
+        .collect();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(server.counters().token_requests, before + 1);
+}

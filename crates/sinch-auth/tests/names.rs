@@ -32,6 +32,7 @@ fn checked() -> BTreeSet<&'static str> {
         "sign_request" => sign_request,
         "x_timestamp_now" => x_timestamp_now,
         "x_timestamp_at" => x_timestamp_at,
+        "webhook::SharedReplayGuard" => type_name::<webhook::SharedReplayGuard>(),
         "TokenProvider::shared_cache_status" => TokenProvider::shared_cache_status,
         "DEFAULT_CONTENT_TYPE" => DEFAULT_CONTENT_TYPE,
         "webhook::DEFAULT_TOLERANCE" => webhook::DEFAULT_TOLERANCE,

@@ -248,3 +248,59 @@ fn a_memory_store_shares_between_providers_of_one_process() {
     assert_eq!(wrong.token().unwrap_err().kind(), ErrorKind::Credentials);
     assert_eq!(make().token().unwrap(), t);
 }
+
+#[test]
+fn a_mailgun_delivery_accepted_by_one_instance_is_replayed_on_another() {
+    use sinch_auth::webhook::{
+        mailgun_signature, verify_mailgun_webhook, ReplayStoreFailure, SharedReplayGuard,
+        VerifyOptions,
+    };
+    use sinch_auth::SignatureReason;
+    let mut redis = RedisProcess::start().unwrap();
+    let window = Duration::from_secs(60);
+    let a = SharedReplayGuard::redis(&redis.url(), window, ReplayStoreFailure::Memory).unwrap();
+    let b = SharedReplayGuard::redis(&redis.url(), window, ReplayStoreFailure::Memory).unwrap();
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let sig = mailgun_signature("signing-key", &ts, "delivery-token-1");
+    let opts = VerifyOptions::default();
+    let check = |g: &SharedReplayGuard, sig: &str| {
+        verify_mailgun_webhook("signing-key", &ts, "delivery-token-1", sig, &opts, Some(g))
+    };
+    // A bad signature is not recorded: the real delivery still passes afterwards.
+    assert!(check(&a, &"0".repeat(64)).is_err());
+    check(&a, &sig).unwrap();
+    let e = check(&b, &sig).unwrap_err();
+    assert_eq!(e.reason(), Some(SignatureReason::Replayed));
+    // The token is not stored in the clear.
+    assert!(redis
+        .dump()
+        .unwrap()
+        .iter()
+        .all(|(k, v)| !k.contains("delivery-token-1") && !v.contains("delivery-token-1")));
+    // Redis gone: "memory" falls back to this instance's guard, "reject" refuses.
+    redis.kill();
+    let sig2 = mailgun_signature("signing-key", &ts, "delivery-token-2");
+    let mem = SharedReplayGuard::redis(&redis.url(), window, ReplayStoreFailure::Memory).unwrap();
+    let verify2 = |g: &SharedReplayGuard| {
+        verify_mailgun_webhook(
+            "signing-key",
+            &ts,
+            "delivery-token-2",
+            &sig2,
+            &opts,
+            Some(g),
+        )
+    };
+    verify2(&mem).unwrap();
+    assert_eq!(
+        verify2(&mem).unwrap_err().reason(),
+        Some(SignatureReason::Replayed)
+    );
+    let reject =
+        SharedReplayGuard::redis(&redis.url(), window, ReplayStoreFailure::Reject).unwrap();
+    assert!(verify2(&reject).is_err());
+}

@@ -9,8 +9,8 @@ use super::request::{redact_url, token_request, validate_url};
 use super::response::parse_token_response;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::shared::{
-    Entry, RedisStore, SharedCache, SharedCacheOptions, SharedCacheStatus, SharedStore,
-    Unavailable, SHARED_CACHE_ENV,
+    Entry, SharedCache, SharedCacheOptions, SharedCacheStatus, SharedStore, Unavailable,
+    SHARED_CACHE_ENV,
 };
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::ProjectCredentials;
@@ -361,7 +361,7 @@ impl TokenProviderBuilder {
                     .filter(|v| !v.trim().is_empty())
             }) {
                 Some(url) => Some(SharedParts {
-                    store: Arc::new(RedisStore::open(url.trim(), shared_options.timeout)?),
+                    store: redis_store(url.trim(), shared_options.timeout)?,
                     shown: redact_url(url.trim()).into_owned(),
                     options: shared_options,
                 }),
@@ -611,6 +611,18 @@ impl TokenProvider {
         }
         self.inner.fetch_and_store().unwrap_or(cached)
     }
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(url: &str, timeout: Duration) -> Result<Arc<dyn SharedStore>> {
+    Ok(Arc::new(super::shared::RedisStore::open(url, timeout)?))
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_store(_: &str, _: Duration) -> Result<Arc<dyn SharedStore>> {
+    Err(Error::config(
+        "a shared cache URL needs the `redis` feature of sinch-auth (or pass a store with .shared_store(..))",
+    ))
 }
 
 #[cfg(feature = "ureq")]

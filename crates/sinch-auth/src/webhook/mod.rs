@@ -8,6 +8,7 @@ mod freshness;
 mod headers;
 mod mailgun;
 mod numbers;
+mod shared_replay;
 
 pub use application::verify_application_callback;
 pub use conversation::{conversation_signature, verify_conversation_webhook};
@@ -17,3 +18,4 @@ pub use freshness::{
 pub use headers::Headers;
 pub use mailgun::{mailgun_signature, verify_mailgun_webhook, MemoryReplayGuard, ReplayGuard};
 pub use numbers::{numbers_signature, verify_numbers_callback};
+pub use shared_replay::{ReplayStoreFailure, SharedReplayGuard};

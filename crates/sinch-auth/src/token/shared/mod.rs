@@ -7,10 +7,12 @@
 //! `strict`), and a circuit breaker skips the store for a while after a failure, then lets
 //! one call probe it.
 
+#[cfg(feature = "redis")]
 mod redis;
 mod seal;
 mod store;
 
+#[cfg(feature = "redis")]
 pub use self::redis::RedisStore;
 pub use store::{MemoryStore, SharedStore};
 
@@ -74,6 +76,13 @@ pub struct SharedCacheStatus {
     pub lock_waited: u64,
     /// Operations skipped while the store was unavailable.
     pub skipped: u64,
+}
+
+impl SharedCacheStatus {
+    /// How a store URL is shown: without its password.
+    pub fn store_shown(url: &str) -> String {
+        crate::token::redact_url(url).into_owned()
+    }
 }
 
 #[derive(Default)]
