@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import pathlib
 import threading
 import time
@@ -305,3 +306,23 @@ def test_a_mailgun_delivery_accepted_by_one_process_is_replayed_in_another(
     assert out.stdout.strip() == "replayed", out
     with pytest.raises(sa.ConfigError, match="memory"):
         sa.SharedReplayGuard(redis_url, on_failure="sometimes")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_opens_its_own_redis_connection(server: LocalServer, redis_url: str) -> None:
+    p = sa.TokenProvider(creds(server), server.token_url, shared_cache=redis_url)
+    token = p.token().token  # the parent's connection is open
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh provider, its own connection, the fleet's token
+        code = 1
+        try:
+            p.clear()
+            ok = p.token().token == token
+            status = p.shared_cache_status()
+            code = 0 if ok and status is not None and status["errors"] == 0 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert p.token().token == token
+    assert server.counters()["token_requests"] == 1

@@ -304,3 +304,37 @@ fn a_mailgun_delivery_accepted_by_one_instance_is_replayed_on_another() {
         SharedReplayGuard::redis(&redis.url(), window, ReplayStoreFailure::Reject).unwrap();
     assert!(verify2(&reject).is_err());
 }
+
+/// The total of Redis's `cmdstat_*` call counters (`INFO commandstats`).
+fn redis_calls(redis: &RedisProcess) -> u64 {
+    let info = redis.command(&["INFO", "commandstats"]).unwrap();
+    info.lines()
+        .filter(|l| l.starts_with("cmdstat_") && !l.starts_with("cmdstat_info"))
+        .filter_map(|l| {
+            l.split("calls=")
+                .nth(1)?
+                .split(',')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum()
+}
+
+#[test]
+fn a_cached_call_sends_no_command_to_redis() {
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    let p = worker(&server, &redis);
+    p.token().unwrap();
+    let before = redis_calls(&redis);
+    for _ in 0..10_000 {
+        p.token().unwrap();
+        p.authorization().unwrap();
+    }
+    assert_eq!(
+        redis_calls(&redis),
+        before,
+        "an in-process hit touched Redis"
+    );
+}
