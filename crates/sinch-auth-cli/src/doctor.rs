@@ -306,7 +306,7 @@ fn check_shared_cache(r: &mut Report, url: &str) {
     }
     r.ok(format!(
         "{}: reachable, the commands are allowed, 4 round trips in {} ms",
-        sinch_auth::token::shared::SharedCacheStatus::store_shown(url),
+        store.describe(),
         started.elapsed().as_millis()
     ));
 }

@@ -351,7 +351,7 @@ impl TokenProviderBuilder {
             .max(self.transport_config.timeout + Duration::from_secs(5));
         let shared_parts = match (self.shared_store, self.shared_url) {
             (Some(store), _) => Some(SharedParts {
-                shown: format!("{store:?}"),
+                shown: store.describe(),
                 store,
                 options: shared_options,
             }),
@@ -360,11 +360,14 @@ impl TokenProviderBuilder {
                     .ok()
                     .filter(|v| !v.trim().is_empty())
             }) {
-                Some(url) => Some(SharedParts {
-                    store: redis_store(url.trim(), shared_options.timeout)?,
-                    shown: redact_url(url.trim()).into_owned(),
-                    options: shared_options,
-                }),
+                Some(url) => {
+                    let store = redis_store(url.trim(), shared_options.timeout)?;
+                    Some(SharedParts {
+                        shown: store.describe(),
+                        store,
+                        options: shared_options,
+                    })
+                }
                 None => None,
             },
         };

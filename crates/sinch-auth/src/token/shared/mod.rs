@@ -78,13 +78,6 @@ pub struct SharedCacheStatus {
     pub skipped: u64,
 }
 
-impl SharedCacheStatus {
-    /// How a store URL is shown: without its password.
-    pub fn store_shown(url: &str) -> String {
-        crate::token::redact_url(url).into_owned()
-    }
-}
-
 #[derive(Default)]
 struct Counters {
     hits: AtomicU64,

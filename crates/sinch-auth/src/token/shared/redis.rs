@@ -99,6 +99,9 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl SharedStore for RedisStore {
+    fn describe(&self) -> String {
+        self.shown.clone()
+    }
     fn get(&self, key: &str) -> Result<Option<(Vec<u8>, Duration)>> {
         let (value, pttl): (Option<Vec<u8>>, i64) =
             self.with(|c| redis::pipe().get(key).pttl(key).query(c))?;

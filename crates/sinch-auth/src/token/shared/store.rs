@@ -21,6 +21,10 @@ pub trait SharedStore: Send + Sync + fmt::Debug {
     fn delete_if_equal(&self, key: &str, value: &[u8]) -> Result<bool>;
     /// Sets a new `ttl` on `key` only if it still holds `value`; whether it did.
     fn expire_if_equal(&self, key: &str, value: &[u8], ttl: Duration) -> Result<bool>;
+    /// How the store is named in messages and the status (never with a password).
+    fn describe(&self) -> String {
+        "custom store".to_owned()
+    }
 }
 
 /// An in-process store with the same semantics, for tests and for sharing between
@@ -45,6 +49,9 @@ impl MemoryStore {
 }
 
 impl SharedStore for MemoryStore {
+    fn describe(&self) -> String {
+        "in-process memory store".to_owned()
+    }
     fn get(&self, key: &str) -> Result<Option<(Vec<u8>, Duration)>> {
         let now = Instant::now();
         Ok(self
