@@ -338,3 +338,35 @@ fn a_cached_call_sends_no_command_to_redis() {
         "an in-process hit touched Redis"
     );
 }
+
+#[test]
+fn a_lock_holder_that_died_mid_fetch_holds_the_fleet_only_until_its_lease_ends() {
+    let server = LocalServer::start_default().unwrap();
+    let redis = RedisProcess::start().unwrap();
+    worker(&server, &redis).token().unwrap();
+    // The key names are derived from the secret: learn them from the stored token.
+    let tok = redis
+        .dump()
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .find(|k| k.ends_with(":tok"))
+        .unwrap();
+    let lock = tok.replace(":tok", ":lock");
+    redis.command(&["FLUSHALL"]).unwrap();
+    // A process took the lock and was killed before it stored a token.
+    redis
+        .command(&["SET", &lock, "dead-process", "PX", "1500"])
+        .unwrap();
+    let t = Instant::now();
+    let p = worker(&server, &redis);
+    p.token().unwrap();
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1200) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+    assert_eq!(server.counters().token_requests, 2);
+    let s = p.shared_cache_status().unwrap();
+    assert_eq!((s.lock_waited, s.lock_won), (1, 1), "{s:?}");
+}
