@@ -202,13 +202,17 @@ impl TokenProvider {
     }
 
     /// After a 401 for `token`: forget it if it is still the cached one.
-    fn invalidate(&self, token: &Bound<'_, PyAny>) -> PyResult<bool> {
+    fn invalidate(&self, py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<bool> {
         let p = self.provider();
+        // With a shared cache this also deletes the fleet's copy (a Redis round trip, up to
+        // its timeout): the GIL is released for it.
         if let Ok(t) = token.cast::<AccessToken>() {
-            return Ok(p.invalidate(&t.get().inner));
+            let t = t.get().inner.clone();
+            return detached(py, move || Ok(p.invalidate(&t)));
         }
         if let Ok(s) = token.cast::<PyString>() {
-            return Ok(p.invalidate_str(&s.to_cow()?));
+            let s = s.to_cow()?.into_owned();
+            return detached(py, move || Ok(p.invalidate_str(&s)));
         }
         Err(crate::errors::config_err(
             "invalidate takes an AccessToken or the token string",
