@@ -280,7 +280,7 @@ fn check_shared_cache(r: &mut Report, url: &str) {
     let started = std::time::Instant::now();
     let steps: [(&str, &dyn Fn() -> Result<bool>); 4] = [
         ("SET NX PX", &|| store.set_if_absent(&key, b"probe", ttl)),
-        ("GET + PTTL", &|| Ok(store.get(&key)?.is_some())),
+        ("EVAL (GET + PTTL)", &|| Ok(store.get(&key)?.is_some())),
         ("EVAL (compare-and-expire)", &|| {
             store.expire_if_equal(&key, b"probe", ttl)
         }),

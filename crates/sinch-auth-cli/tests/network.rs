@@ -355,3 +355,97 @@ fn doctor_checks_the_shared_cache_and_token_shares_through_it() {
     assert_eq!(tokens.len(), 1);
     assert_eq!(server.counters().token_requests, before + 1);
 }
+
+#[test]
+fn a_tls_redis_signed_by_a_private_ca_is_shared_once_the_ca_is_given() {
+    use sinch_auth_server::RedisProcess;
+    let server = LocalServer::start_default().unwrap();
+    let ca = private_ca("sinch-auth redis CA");
+    let dir = std::env::temp_dir().join(format!("sinch-auth-rediss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = params
+        .signed_by(&key, &Issuer::from_params(&ca.params, &ca.key))
+        .unwrap();
+    let cert_file = write(&dir, "redis.crt", &cert.pem());
+    let key_file = write(&dir, "redis.key", &key.serialize_pem());
+    let ca_file = write(&dir, "ca.pem", &ca.pem);
+    let other_ca = write(&dir, "other.pem", &private_ca("another CA").pem);
+    let redis =
+        RedisProcess::start_tls(cert_file.as_ref(), key_file.as_ref(), ca_file.as_ref()).unwrap();
+    redis
+        .command(&["CONFIG", "SET", "requirepass", "PW-redis"])
+        .unwrap();
+    let url = redis
+        .tls_url()
+        .unwrap()
+        .replace("rediss://", "rediss://default:PW-redis@");
+    let k = server.keys();
+    let run = |args: &[&str], ca: &str| {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-auth"));
+        c.env_clear()
+            .env("SINCH_PROJECT_ID", &k.project_id)
+            .env("SINCH_KEY_ID", &k.key_id)
+            .env("SINCH_KEY_SECRET", &k.key_secret)
+            .env("SINCH_AUTH_URL", server.token_url())
+            .env("SINCH_API_BASE_URL", server.url())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if !ca.is_empty() {
+            c.env("SINCH_AUTH_CA_BUNDLE", ca);
+        }
+        c
+    };
+    let doctor = |ca: &str| {
+        let o = run(
+            &["doctor", "--product", "numbers", "--shared-cache", &url],
+            ca,
+        )
+        .output()
+        .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    // The web PKI roots and another CA do not trust it; the CA that signed it does.
+    for ca in ["", other_ca.as_str()] {
+        let text = doctor(ca);
+        eprintln!("DOCTOR {text}");
+        assert!(
+            !text.contains("reachable, the commands are allowed"),
+            "{text}"
+        );
+        assert!(text.contains("rediss://127.0.0.1"), "{text}");
+        assert!(!text.contains("PW-redis"), "{text}");
+    }
+    let text = doctor(&ca_file);
+    assert!(
+        text.contains("reachable, the commands are allowed"),
+        "{text}"
+    );
+    assert!(!text.contains("PW-redis"), "{text}");
+    // Eight `sinch-auth token` processes over TLS: one token request.
+    let before = server.counters().token_requests;
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            run(&["token", "--shared-cache", &url], &ca_file)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let tokens: std::collections::HashSet<_> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).unwrap()
+        })
+        .collect();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(server.counters().token_requests, before + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,7 +21,7 @@ mod tokens;
 mod webhooks;
 
 pub use faults::Fault;
-pub use redis_process::RedisProcess;
+pub use redis_process::{RedisCluster, RedisProcess};
 pub use state::{Counters, ServerConfig, TestKeys};
 pub use webhooks::{send_webhook, signed_webhook, SignedWebhook, WebhookKind};
 

@@ -5,7 +5,7 @@
 use sinch_auth::token::shared::{MemoryStore, SharedCacheOptions};
 use sinch_auth::token::{RetryPolicy, TokenProvider};
 use sinch_auth::{ErrorKind, ProjectCredentials};
-use sinch_auth_server::{Fault, LocalServer, RedisProcess};
+use sinch_auth_server::{Fault, LocalServer, RedisCluster, RedisProcess};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -369,4 +369,72 @@ fn a_lock_holder_that_died_mid_fetch_holds_the_fleet_only_until_its_lease_ends()
     assert_eq!(server.counters().token_requests, 2);
     let s = p.shared_cache_status().unwrap();
     assert_eq!((s.lock_waited, s.lock_won), (1, 1), "{s:?}");
+}
+
+#[test]
+fn a_redis_cluster_shares_one_token_and_one_replay_record() {
+    use sinch_auth::webhook::{
+        mailgun_signature, verify_mailgun_webhook, ReplayStoreFailure, SharedReplayGuard,
+        VerifyOptions,
+    };
+    let server = LocalServer::start_default().unwrap();
+    let cluster = RedisCluster::start(3).unwrap();
+    server.push_fault(Fault::Slow(Duration::from_millis(300)));
+    let url = cluster.url();
+    let workers: Vec<_> = (0..64)
+        .map(|_| {
+            TokenProvider::builder(creds(&server))
+                .token_url(server.token_url())
+                .shared_cache(url.clone())
+                .shared_cache_options(options())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let workers = Arc::new(workers);
+    let w = workers.clone();
+    let tokens = together(64, move |i| w[i].token().unwrap().secret().to_owned());
+    assert_eq!(
+        tokens
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        1
+    );
+    assert_eq!(server.counters().token_requests, 1);
+    let status = workers[0].shared_cache_status().unwrap();
+    assert_eq!(status.errors, 0, "{status:?}");
+    assert!(status.store.starts_with("redis+cluster://"), "{status:?}");
+    // Every key of the entry carries one hash tag: all of it is on one node.
+    let holders: Vec<usize> = cluster
+        .nodes()
+        .iter()
+        .map(|n| n.dump().unwrap().len())
+        .collect();
+    assert_eq!(holders.iter().filter(|&&n| n > 0).count(), 1, "{holders:?}");
+    // After a 401 everywhere, compare-and-delete (a Lua script) runs on that node: one more.
+    server.expire_tokens();
+    let w = workers.clone();
+    together(32, move |i| {
+        let t = w[i].token().unwrap();
+        w[i].invalidate(&t);
+        w[i].token().unwrap();
+    });
+    assert_eq!(server.counters().token_requests, 2);
+
+    // The replay guard on the cluster: accepted once, replayed on another instance.
+    let window = Duration::from_secs(60);
+    let a = SharedReplayGuard::redis(&url, window, ReplayStoreFailure::Reject).unwrap();
+    let b = SharedReplayGuard::redis(&url, window, ReplayStoreFailure::Reject).unwrap();
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let sig = mailgun_signature("signing-key", &ts, "cluster-token");
+    let opts = VerifyOptions::default();
+    verify_mailgun_webhook("signing-key", &ts, "cluster-token", &sig, &opts, Some(&a)).unwrap();
+    let e = verify_mailgun_webhook("signing-key", &ts, "cluster-token", &sig, &opts, Some(&b))
+        .unwrap_err();
+    assert_eq!(e.reason(), Some(sinch_auth::SignatureReason::Replayed));
 }

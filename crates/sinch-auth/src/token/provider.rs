@@ -361,7 +361,8 @@ impl TokenProviderBuilder {
                     .filter(|v| !v.trim().is_empty())
             }) {
                 Some(url) => {
-                    let store = redis_store(url.trim(), shared_options.timeout)?;
+                    let ca = self.transport_config.clone().with_env_ca_bundle().ca_bundle;
+                    let store = redis_store(url.trim(), shared_options.timeout, ca.as_deref())?;
                     Some(SharedParts {
                         shown: store.describe(),
                         store,
@@ -617,12 +618,18 @@ impl TokenProvider {
 }
 
 #[cfg(feature = "redis")]
-fn redis_store(url: &str, timeout: Duration) -> Result<Arc<dyn SharedStore>> {
-    Ok(Arc::new(super::shared::RedisStore::open(url, timeout)?))
+fn redis_store(
+    url: &str,
+    timeout: Duration,
+    ca_bundle: Option<&std::path::Path>,
+) -> Result<Arc<dyn SharedStore>> {
+    Ok(Arc::new(super::shared::RedisStore::open_with_ca_bundle(
+        url, timeout, ca_bundle,
+    )?))
 }
 
 #[cfg(not(feature = "redis"))]
-fn redis_store(_: &str, _: Duration) -> Result<Arc<dyn SharedStore>> {
+fn redis_store(_: &str, _: Duration, _: Option<&std::path::Path>) -> Result<Arc<dyn SharedStore>> {
     Err(Error::config(
         "a shared cache URL needs the `redis` feature of sinch-auth (or pass a store with .shared_store(..))",
     ))
