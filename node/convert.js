@@ -9,7 +9,16 @@ function toBuffer (body) {
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
   if (body instanceof ArrayBuffer) return Buffer.from(body)
-  throw new ConfigError('body must be a Buffer, Uint8Array, ArrayBuffer or string (the raw body as received)')
+  // The core's refusal, with how to get the raw body in Node's frameworks.
+  const name = body?.constructor?.name || typeof body
+  const got = `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`
+  try {
+    const native = require('./native.js')
+    native.rawBodyRefusal(`${got} (pass a Buffer, Uint8Array, ArrayBuffer or string)`)
+  } catch (e) {
+    throw require('./errors.js').fromNative(e)
+  }
+  throw new ConfigError('body must be the raw bytes as received')
 }
 
 function pushValue (out, name, value) {

@@ -253,6 +253,76 @@ export function verifyMailgunWebhook(
   options?: VerifyOptions & { replayGuard?: MemoryReplayGuard | SharedReplayGuard | null }
 ): void
 
+/** The `isValid*` twins: false where `verify*` throws SignatureError; bad arguments throw. */
+export function isValidApplicationCallback(app: ApplicationCredentials, method: string, path: string, headers: HeadersLike, body: Body, options?: VerifyOptions): boolean
+export function isValidConversationWebhook(secret: string, headers: HeadersLike, body: Body, options?: VerifyOptions): boolean
+export function isValidNumbersCallback(secret: string, headers: HeadersLike, body: Body): boolean
+export function isValidMailgunWebhook(
+  signingKey: string,
+  timestamp: string | number,
+  token: string,
+  signature: string,
+  options?: VerifyOptions & { replayGuard?: MemoryReplayGuard | SharedReplayGuard | null }
+): boolean
+
+export type WebhookProduct = 'voice' | 'verification' | 'conversation' | 'sms' | 'numbers' | 'mailgun'
+
+export interface WebhookReceiverOptions {
+  /** Seconds either way; `null` turns the freshness check off. Default 300. */
+  tolerance?: number | null
+  /** The one path Sinch calls, whatever a proxy made of it (voice, verification). */
+  publicPath?: string
+  /** What a proxy put in front of the path, taken off before checking. */
+  stripPrefix?: string
+  /** What a proxy took off the path, put back before checking (`/sinch`). */
+  addPrefix?: string
+  /** Honour Forwarded / X-Forwarded-*: only behind a proxy that sets and overwrites them. */
+  trustForwarded?: boolean
+  /** Default: an in-memory guard for mailgun, none for the others; `false` turns it off. */
+  replayGuard?: boolean | MemoryReplayGuard | SharedReplayGuard | null
+}
+
+export interface Verified {
+  product: WebhookProduct
+  /** Which secret matched (0 is the first given). */
+  secretIndex: number
+  /** The path the signature covered (voice, verification). */
+  signedPath?: string | null
+  /** The public URL from trusted proxy headers. */
+  publicUrl?: string | null
+  /** What the replay guard recorded (for `forget`). */
+  replayKey?: string | null
+}
+
+export type WebhookSecret = string | ApplicationCredentials
+
+export class WebhookReceiver {
+  constructor(product: WebhookProduct, secrets: WebhookSecret | WebhookSecret[], options?: WebhookReceiverOptions)
+  readonly product: WebhookProduct
+  /** Throws SignatureError (with `reason`) unless the delivery is genuine. */
+  verify(method: string, path: string, headers: HeadersLike, body: Body, options?: { now?: Now }): Verified
+  /** `verify` on the libuv pool (a Redis replay guard makes a network round trip). */
+  verifyAsync(method: string, path: string, headers: HeadersLike, body: Body, options?: { now?: Now }): Promise<Verified>
+  isValid(method: string, path: string, headers: HeadersLike, body: Body, options?: { now?: Now }): boolean
+  /** Undoes the replay guard's record of `verified` (the handler failed; a retry will come). */
+  forget(verified: Verified): void
+}
+
+/** A verified delivery: the raw bytes, the parsed payload (JSON, or a form post's fields). */
+export interface Webhook {
+  body: Buffer
+  json: unknown
+  verified: Verified
+}
+
+export type WebhookHandler = (webhook: Webhook, request: Request) => Response | Promise<Response>
+
+/** `(request) => Promise<Response>` for fetch-style runtimes; 401 with the reason code when
+ *  the delivery is not genuine. */
+export function sinchWebhookHandler(receiver: WebhookReceiver, handler: WebhookHandler): (request: Request) => Promise<Response>
+export function sinchWebhookHandler(product: WebhookProduct, secrets: WebhookSecret | WebhookSecret[], handler: WebhookHandler): (request: Request) => Promise<Response>
+export function sinchWebhookHandler(product: WebhookProduct, secrets: WebhookSecret | WebhookSecret[], options: WebhookReceiverOptions, handler: WebhookHandler): (request: Request) => Promise<Response>
+
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 export interface SinchAuthFetchOptions {

@@ -358,6 +358,86 @@ function verifyMailgunWebhook (signingKey, timestamp, token, signature, { now, t
     str('signature', signature), toSeconds(now), t, on, guard))
 }
 
+function guardOf (g) {
+  return g instanceof SharedReplayGuard
+    ? nativeOf(g, SharedReplayGuard, 'SharedReplayGuard')
+    : nativeOf(g, MemoryReplayGuard, 'a boolean, MemoryReplayGuard or SharedReplayGuard')
+}
+
+/** Checks one product's deliveries against one or more secrets (the current one first). */
+class WebhookReceiver {
+  constructor (product, secrets, { tolerance, publicPath, stripPrefix, addPrefix, trustForwarded, replayGuard } = {}) {
+    const b = call(() => new native.WebhookReceiverBuilder(str('product', product)))
+    for (const s of Array.isArray(secrets) ? secrets : [secrets]) {
+      if (typeof s === 'string') b.secret(s)
+      else if (s instanceof ApplicationCredentials) b.application(NATIVE.get(s))
+      else throw new ConfigError('secrets must be a string (or ApplicationCredentials for voice and verification), or an array of them')
+    }
+    const [t, on] = freshness(tolerance)
+    call(() => b.tolerance(t, on))
+    if (publicPath !== undefined && (stripPrefix !== undefined || addPrefix !== undefined)) {
+      throw new ConfigError('give publicPath (one fixed path) or stripPrefix/addPrefix, not both')
+    }
+    if (publicPath !== undefined) b.publicPath(str('publicPath', publicPath))
+    else if (stripPrefix !== undefined || addPrefix !== undefined) {
+      b.prefix(str('stripPrefix', stripPrefix ?? ''), str('addPrefix', addPrefix ?? ''))
+    }
+    if (trustForwarded !== undefined) b.trustForwarded(trustForwarded === true)
+    if (replayGuard !== undefined && replayGuard !== null) {
+      b.replayGuard(typeof replayGuard === 'boolean' ? replayGuard : guardOf(replayGuard))
+    }
+    NATIVE.set(this, call(() => b.build()))
+  }
+
+  get product () { return NATIVE.get(this).product }
+
+  /** Checks a delivery: method and path of the request line, headers, raw body. Throws
+   *  SignatureError (with .reason) when it is not genuine. */
+  verify (method, path, headers, body, { now } = {}) {
+    const n = NATIVE.get(this)
+    return call(() => n.verify(str('method', method), str('path', path), flattenHeaders(headers), toBuffer(body), toSeconds(now)))
+  }
+
+  /** verify on the libuv pool (use it with a SharedReplayGuard: a Redis round trip). */
+  async verifyAsync (method, path, headers, body, { now } = {}) {
+    const n = NATIVE.get(this)
+    const args = [str('method', method), str('path', path), flattenHeaders(headers), toBuffer(body), toSeconds(now)]
+    try {
+      return await n.verifyAsync(...args)
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /** verify's yes/no twin: false for a delivery that is not genuine; bad arguments throw. */
+  isValid (method, path, headers, body, options) {
+    return twin(() => this.verify(method, path, headers, body, options))
+  }
+
+  /** Undoes the replay guard's record of `verified` (the handler failed; a retry will come). */
+  forget (verified) {
+    if (verified && typeof verified.replayKey === 'string') NATIVE.get(this).forget(verified.replayKey)
+  }
+
+  toString () { return `WebhookReceiver { product: ${this.product} }` }
+  [inspect] () { return this.toString() }
+}
+
+function twin (check) {
+  try {
+    check()
+    return true
+  } catch (e) {
+    if (e instanceof errors.SignatureError) return false
+    throw e
+  }
+}
+
+const isValidApplicationCallback = (...args) => twin(() => verifyApplicationCallback(...args))
+const isValidConversationWebhook = (...args) => twin(() => verifyConversationWebhook(...args))
+const isValidNumbersCallback = (...args) => twin(() => verifyNumbersCallback(...args))
+const isValidMailgunWebhook = (...args) => twin(() => verifyMailgunWebhook(...args))
+
 function panicForTests () { call(() => native.panicForTests()) }
 async function panicForTestsAsync () {
   try {
@@ -398,6 +478,12 @@ module.exports = {
   verifyConversationWebhook,
   verifyNumbersCallback,
   verifyMailgunWebhook,
+  isValidApplicationCallback,
+  isValidConversationWebhook,
+  isValidNumbersCallback,
+  isValidMailgunWebhook,
+  WebhookReceiver,
+  sinchWebhookHandler: (...args) => require('./webhooks.js').sinchWebhookHandler(...args),
   _panicForTests: panicForTests,
   _panicForTestsAsync: panicForTestsAsync,
   withSinchAuth: require('./fetch.js').withSinchAuth

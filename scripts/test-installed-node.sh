@@ -16,7 +16,7 @@ cp -r examples/node "$dir/examples/"
 cd "$dir"
 echo '{ "name": "sinch-auth-user", "private": true }' > package.json
 ../../scripts/without-rust.sh bash -euo pipefail -c '
-  npm install --no-audit --no-fund --loglevel=error "$1" "$2" express@4 typescript@5 @types/node@20
+  npm install --no-audit --no-fund --loglevel=error "$1" "$2" express@4 fastify@5 typescript@5 @types/node@20
   where=$(node -p "require.resolve(\"@sinch-auth/node\")")
   case "$where" in */node_modules/@sinch-auth/node/*) ;; *) echo "not the installed package: $where" >&2; exit 1;; esac
   [ -f node_modules/@sinch-auth/node-linux-x64-gnu/sinch-auth.linux-x64-gnu.node ]

@@ -20,6 +20,8 @@ from ._native import (
     ProjectCredentials,
     ServicePlanCredentials,
     SharedReplayGuard,
+    Verified,
+    WebhookReceiver,
     auth_model,
     base_url,
     basic_authorization,
@@ -35,6 +37,12 @@ from ._native import (
     verify_numbers_callback,
 )
 from ._provider import TokenProvider
+from ._twins import (
+    is_valid_application_callback,
+    is_valid_conversation_webhook,
+    is_valid_mailgun_webhook,
+    is_valid_numbers_callback,
+)
 from .errors import (
     ConfigError,
     CredentialsError,
@@ -80,11 +88,17 @@ __all__ = [
     "SinchAuthError",
     "TokenProvider",
     "TransportError",
+    "Verified",
+    "WebhookReceiver",
     "auth_model",
     "base_url",
     "basic_authorization",
     "diagnose",
     "is_expired_token_challenge",
+    "is_valid_application_callback",
+    "is_valid_conversation_webhook",
+    "is_valid_mailgun_webhook",
+    "is_valid_numbers_callback",
     "product_info",
     "products",
     "sign_request",

@@ -1,6 +1,6 @@
 # Hand-written stubs for the Rust extension (checked by `stubtest`).
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Optional, Union, final
 
@@ -31,6 +31,8 @@ __all__ = [
     "ServicePlanCredentials",
     "SharedReplayGuard",
     "TokenProvider",
+    "Verified",
+    "WebhookReceiver",
     "__version__",
     "_after_fork_in_child",
     "_panic_for_tests",
@@ -245,5 +247,43 @@ def verify_mailgun_webhook(
     tolerance: Optional[_Seconds] = ...,
     replay_guard: Optional[Union[MemoryReplayGuard, SharedReplayGuard]] = None,
 ) -> None: ...
+
+@final
+class Verified:
+    @property
+    def product(self) -> str: ...
+    @property
+    def secret_index(self) -> int: ...
+    @property
+    def signed_path(self) -> Optional[str]: ...
+    @property
+    def public_url(self) -> Optional[str]: ...
+
+_Secret = Union[str, ApplicationCredentials]
+
+@final
+class WebhookReceiver:
+    def __new__(
+        cls,
+        product: str,
+        secrets: Union[_Secret, Sequence[_Secret]],
+        *,
+        tolerance: Optional[_Seconds] = ...,
+        public_path: Optional[str] = None,
+        strip_prefix: Optional[str] = None,
+        add_prefix: Optional[str] = None,
+        trust_forwarded: bool = False,
+        replay_guard: Union[None, bool, MemoryReplayGuard, SharedReplayGuard] = None,
+    ) -> WebhookReceiver: ...
+    @property
+    def product(self) -> str: ...
+    def verify(
+        self, method: str, path: str, headers: _Headers, body: _Body, *, now: _Now = None
+    ) -> Verified: ...
+    def is_valid(
+        self, method: str, path: str, headers: _Headers, body: _Body, *, now: _Now = None
+    ) -> bool: ...
+    def forget(self, verified: Verified) -> None: ...
+
 def _after_fork_in_child() -> None: ...
 def _panic_for_tests() -> None: ...

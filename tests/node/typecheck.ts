@@ -52,3 +52,19 @@ export async function withLocalServer (): Promise<number> {
   await server.stop()
   return (counts.token_requests ?? 0) + provider.stats().fetched + app.appKey.length + server.url.length
 }
+
+// Webhook receivers and their integrations.
+import { WebhookReceiver as Receiver, sinchWebhookHandler, isValidConversationWebhook, type Verified } from '@sinch-auth/node'
+import { sinchWebhook as expressWebhook, keepRawBody } from '@sinch-auth/node/express'
+import { sinchWebhook as fastifyWebhook } from '@sinch-auth/node/fastify'
+const receiver = new Receiver('conversation', ['new', 'old'], { tolerance: 300, replayGuard: true })
+const found: Verified = receiver.verify('POST', '/hook', { a: 'b' }, Buffer.from('{}'))
+const index: number = found.secretIndex
+void index
+const ok: boolean = receiver.isValid('POST', '/hook', {}, '{}') && isValidConversationWebhook('s', {}, '{}')
+void ok
+const handle: (r: Request) => Promise<Response> = sinchWebhookHandler('voice', [], { addPrefix: '/sinch' }, async (webhook) => Response.json({ n: webhook.verified.secretIndex }))
+void handle
+void expressWebhook('numbers', 's')
+void keepRawBody
+void fastifyWebhook(receiver)

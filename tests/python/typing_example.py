@@ -44,3 +44,38 @@ def everything(token_url: str) -> list[object]:
     r1 = requests.get("http://127.0.0.1:1", auth=RequestsAuth("numbers", provider=provider))
     r2 = httpx.get("http://127.0.0.1:1", auth=HttpxAuth("sms", plan))
     return [model, url, info, mail, header, cleared, left, signed, d.fix, basic, expired, r1, r2]
+
+
+def receivers() -> list[object]:
+    """The webhook receiver and its Flask and FastAPI integrations, as typed code uses them."""
+    from fastapi import Depends, FastAPI
+    from flask import Flask
+
+    from sinch_auth.fastapi import sinch_webhook as fastapi_webhook
+    from sinch_auth.flask import Webhook
+    from sinch_auth.flask import sinch_webhook as flask_webhook
+
+    app = sa.ApplicationCredentials("key", "c2VjcmV0")
+    receiver = sa.WebhookReceiver("voice", [app], add_prefix="/sinch", trust_forwarded=True)
+    found: sa.Verified = receiver.verify("POST", "/voice", {}, b"{}")
+    index: int = found.secret_index
+    public: str | None = found.public_url
+    ok: bool = receiver.is_valid("POST", "/voice", {}, b"{}") and sa.is_valid_numbers_callback(
+        "s", {}, b""
+    )
+    receiver.forget(found)
+    site = Flask("typed")
+
+    @site.post("/hook")
+    @flask_webhook("conversation", secrets=["new", "old"], replay_guard=True)
+    def hook(webhook: Webhook) -> dict[str, int]:
+        return {"secret": webhook.verified.secret_index}
+
+    api = FastAPI()
+    dep = Depends(fastapi_webhook("numbers", "s"))
+
+    @api.post("/numbers")
+    async def numbers(webhook: Webhook = dep) -> dict[str, object]:
+        return {"json": webhook.json}
+
+    return [index, public, ok, hook, numbers]

@@ -314,6 +314,80 @@ mgc("G-mailgun-future", bad("future_timestamp"), now=int(MT) - 301)
 mgc("G-mailgun-no-key", bad(kind="config"), key="")
 dump("mailgun_webhooks.json", mg, "Mailgun webhooks (spec 3.6, 5.G): hex HMAC-SHA256(signing_key, timestamp + token). timestamp is a string or an integer.")
 
+# ---- receivers: one shape for every product, secret rotation, proxies (sinch-auth's own rules)
+rcv = []
+RK1, RS1 = "669E367E-6BBA-48AB-AF15-266871C28135", "BeIukql3pTKJ8RGL5zo0DA=="
+RS2 = "bmV3LXNlY3JldC1hZnRlci1yb3RhdGlvbg=="
+RTS, RNOW = "2026-11-30T12:00:00.000Z", 1796040000
+assert iso(RTS) == RNOW
+RBODY = '{"event":"ice","callid":"c1"}'
+def app_delivery(key, secret, path, body=RBODY, ts=RTS, ct="application/json; charset=utf-8"):
+    sig = app_sig(secret, sts("POST", body.encode(), ct, ts, path))
+    return [["Content-Type", ct], ["x-timestamp", ts], ["Authorization", f"Application {key}:{sig}"]]
+def rc(id, product, secrets, path, headers, body, expect, options=None, repeat=1, note=None, now=RNOW, method="POST"):
+    c = dict(id=id, source="sinch-auth rules (issue 17)", product=product, secrets=secrets, options=options or {},
+             method=method, path=path, headers=headers, body=body, now=now, repeat=repeat, expect=expect)
+    if note: c["note"] = note
+    rcv.append(c)
+def ok(i, **more): return dict({"valid": True, "secret_index": i}, **more)
+APPS = [{"app_key": RK1, "app_secret": RS2}, {"app_key": RK1, "app_secret": RS1}]
+rc("R-app-rotation-new", "voice", APPS, "/voice", app_delivery(RK1, RS2, "/voice"), RBODY, ok(0, signed_path="/voice"))
+rc("R-app-rotation-old", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/voice"), RBODY, ok(1, signed_path="/voice"),
+   note="an old secret still matches during a rotation; secret_index says which")
+rc("R-app-rotation-neither", "verification", APPS, "/voice", app_delivery(RK1, "b3RoZXI=", "/voice"), RBODY, bad("bad_signature"))
+rc("R-app-other-key", "voice", APPS[:1], "/voice", app_delivery("other-app", RS2, "/voice"), RBODY, bad("key_mismatch"))
+rc("R-app-prefix-add", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/sinch/voice"), RBODY,
+   ok(1, signed_path="/sinch/voice"), options={"public_path": {"strip": "", "add": "/sinch"}},
+   note="a proxy took /sinch off the path Sinch called")
+rc("R-app-prefix-missing", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/sinch/voice"), RBODY, bad("bad_signature"),
+   note="the same delivery without the mapping: the signature covers /sinch/voice")
+rc("R-app-prefix-replace", "voice", APPS, "/internal/voice?x=1", app_delivery(RK1, RS1, "/public/voice"), RBODY,
+   ok(1, signed_path="/public/voice?x=1"), options={"public_path": {"strip": "/internal", "add": "/public"}},
+   note="the query is not signed (application signing covers the path only)")
+rc("R-app-fixed-path", "voice", APPS, "/anything", app_delivery(RK1, RS1, "/hooks/sinch"), RBODY,
+   ok(1, signed_path="/hooks/sinch"), options={"public_path": {"fixed": "/hooks/sinch"}})
+FWD = app_delivery(RK1, RS1, "/sinch/voice") + [["X-Forwarded-Prefix", "/sinch"], ["X-Forwarded-Proto", "https"], ["X-Forwarded-Host", "hooks.example.com"]]
+rc("R-app-forwarded-trusted", "voice", APPS, "/voice", FWD, RBODY,
+   ok(1, signed_path="/sinch/voice", public_url="https://hooks.example.com/sinch/voice"), options={"trust_forwarded": True})
+rc("R-app-forwarded-untrusted", "voice", APPS, "/voice", FWD, RBODY, bad("bad_signature"),
+   note="X-Forwarded-* are ignored unless the proxy is trusted: anyone can send them")
+rc("R-app-forwarded-rfc7239", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/voice") + [["Forwarded", 'for=1.2.3.4;proto=https;host="hooks.example.com"']], RBODY,
+   ok(1, signed_path="/voice", public_url="https://hooks.example.com/voice"), options={"trust_forwarded": True})
+rc("R-app-stale-under-old-secret", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/voice"), RBODY, bad("stale_timestamp"), now=RNOW + 301)
+rc("R-app-replayed", "voice", APPS, "/voice", app_delivery(RK1, RS1, "/voice"), RBODY, bad("replayed"),
+   options={"replay_guard": True}, repeat=2, note="expect is for the last of `repeat` identical deliveries; the first is accepted")
+rc("R-app-secret-string", "voice", ["a-string"], "/voice", app_delivery(RK1, RS1, "/voice"), RBODY, bad(kind="config"),
+   note="voice needs application credentials, not a secret string")
+CNEW, COLD, CNONCE, CTS = "whsec-new", "whsec-old", "01NONCE", str(RNOW)
+CBODY = '{"app_id":"01APP","message_delivery_report":{"status":"DELIVERED"}}'
+def conv_headers(secret, nonce=CNONCE, ts=CTS, body=CBODY):
+    sig = base64.b64encode(hmac.new(secret.encode(), f"{body}.{nonce}.{ts}".encode(), hashlib.sha256).digest()).decode()
+    return [["x-sinch-webhook-signature", sig], ["x-sinch-webhook-signature-nonce", nonce], ["x-sinch-webhook-signature-timestamp", ts], ["content-type", "application/json"]]
+rc("R-conv-rotation-new", "conversation", [CNEW, COLD], "/conv", conv_headers(CNEW), CBODY, ok(0))
+rc("R-conv-rotation-old", "conversation", [CNEW, COLD], "/conv", conv_headers(COLD), CBODY, ok(1))
+rc("R-conv-neither", "conversation", [CNEW, COLD], "/conv", conv_headers("whsec-other"), CBODY, bad("bad_signature"))
+rc("R-sms-old", "sms", [CNEW, COLD], "/sms", conv_headers(COLD), CBODY, ok(1))
+rc("R-conv-replayed-nonce", "conversation", [CNEW], "/conv", conv_headers(CNEW), CBODY, bad("replayed"), options={"replay_guard": True}, repeat=2)
+rc("R-conv-no-replay-guard-by-default", "conversation", [CNEW], "/conv", conv_headers(CNEW), CBODY, ok(0), repeat=2)
+rc("R-conv-missing-header", "conversation", [CNEW], "/conv", conv_headers(CNEW)[1:], CBODY, bad("missing_header"))
+NBODY = '{"eventType":"PROVISIONING_TO_SMS_PLATFORM","status":"SUCCEEDED"}'
+def num_headers(secret): return [["X-Sinch-Signature", hmac.new(secret.encode(), NBODY.encode(), hashlib.sha1).hexdigest()]]
+rc("R-numbers-rotation-old", "numbers", ["hmac-new", "hmac-old"], "/numbers", num_headers("hmac-old"), NBODY, ok(1))
+rc("R-numbers-replay-guard-refused", "numbers", ["hmac-new"], "/numbers", num_headers("hmac-new"), NBODY, bad(kind="config"),
+   options={"replay_guard": True}, note="Numbers callbacks have no nonce or timestamp: a guard could not tell a replay from a retry")
+MGK_NEW = "signing-key-new"
+def mg_sig(key, ts=MT, token=MTOK): return hmac.new(key.encode(), (ts + token).encode(), hashlib.sha256).hexdigest()
+MG_JSON = json.dumps({"signature": {"timestamp": MT, "token": MTOK, "signature": MS}, "event-data": {"event": "delivered"}}, separators=(",", ":"))
+rc("R-mailgun-json-rotation-old", "mailgun", [MGK_NEW, MK], "/mg", [["Content-Type", "application/json"]], MG_JSON, ok(1), now=int(MT))
+MG_FORM = f"token={MTOK}&timestamp={MT}&signature={mg_sig(MGK_NEW)}&event=delivered&recipient=a%40example.com"
+rc("R-mailgun-form", "mailgun", [MGK_NEW], "/mg", [["Content-Type", "application/x-www-form-urlencoded"]], MG_FORM, ok(0), now=int(MT))
+rc("R-mailgun-replayed-by-default", "mailgun", [MGK_NEW], "/mg", [["Content-Type", "application/x-www-form-urlencoded"]], MG_FORM, bad("replayed"),
+   now=int(MT), repeat=2, note="the Mailgun receiver has a replay guard unless it is turned off")
+rc("R-mailgun-api-key", "mailgun", ["0123456789abcdef0123456789abcdef-0123abcd-4567ef01"], "/mg", [["Content-Type", "application/json"]], MG_JSON, bad(kind="config"),
+   now=int(MT), note="an API key-shaped value: the error says to use the webhook signing key")
+rc("R-mailgun-no-signature-object", "mailgun", [MK], "/mg", [["Content-Type", "application/json"]], '{"event-data":{}}', bad("missing_header"), now=int(MT))
+dump("webhook_receivers.json", rcv, "WebhookReceiver: product, secrets (strings, or app_key/app_secret pairs for voice and verification; several for a rotation), options (public_path {strip, add} or {fixed}, trust_forwarded, replay_guard true/false), and a delivery (method, path as received, headers, body, now). The same delivery is verified `repeat` times by one receiver; `expect` is for the last: valid with secret_index (and signed_path, public_url when given), or the error kind and reason.")
+
 # ---- basic
 basic = [
     dict(id="E3", source="JAVA BasicAuthManagerTest.java", user="fooKey", password="fooSecret", expected="Basic Zm9vS2V5OmZvb1NlY3JldA=="),
@@ -324,4 +398,4 @@ basic = [
 for b in basic:
     assert "Basic " + base64.b64encode(f"{b['user']}:{b['password']}".encode()).decode() == b["expected"]
 dump("basic_auth.json", basic, "Basic Authorization headers: Basic base64(user:password), UTF-8.")
-print("ok", len(signing), len(primitives), len(app_cb), len(conv), len(nums), len(mg), len(basic))
+print("ok", len(signing), len(primitives), len(app_cb), len(conv), len(nums), len(mg), len(rcv), len(basic))

@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod errors;
+pub mod receiver;
 pub mod token;
 pub mod verify;
 

@@ -199,7 +199,7 @@ pub fn verify_numbers_callback(secret: String, headers: Vec<String>, body: &[u8]
 
 #[napi]
 pub struct MemoryReplayGuard {
-    inner: Arc<CoreGuard>,
+    pub(crate) inner: Arc<CoreGuard>,
 }
 
 #[napi]
@@ -225,7 +225,7 @@ impl MemoryReplayGuard {
 /// fleet is refused by every other one.
 #[napi]
 pub struct SharedReplayGuard {
-    inner: Arc<core::webhook::SharedReplayGuard>,
+    pub(crate) inner: Arc<core::webhook::SharedReplayGuard>,
 }
 
 #[napi]

@@ -60,11 +60,15 @@ pub fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if obj.hasattr("tobytes")? {
         return body_bytes(&obj.call_method0("tobytes")?);
     }
-    Err(config_error(
+    let got = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".into(), |n| n.to_string());
+    Err(to_py_err(
         obj.py(),
-        format!(
-            "the body must be bytes, bytearray, memoryview or str (the raw body as received), not {}",
-            obj.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+        sinch_auth::webhook::raw_body_required(
+            &format!("a {got} (pass bytes, bytearray, memoryview or str)"),
+            "python",
         ),
     ))
 }

@@ -8,6 +8,7 @@ mod convert;
 mod credentials;
 mod errors;
 mod logging;
+mod receiver;
 mod token;
 mod verify;
 
@@ -212,5 +213,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     credentials::register(m)?;
     token::register(m)?;
     verify::register(m)?;
+    receiver::register(m)?;
     Ok(())
 }

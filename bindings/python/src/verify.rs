@@ -285,7 +285,9 @@ impl SharedReplayGuard {
 }
 
 /// The core guard behind a `MemoryReplayGuard` or `SharedReplayGuard` argument.
-fn replay_guard_of(g: &Bound<'_, PyAny>) -> PyResult<Arc<dyn core::webhook::ReplayGuard>> {
+pub(crate) fn replay_guard_of(
+    g: &Bound<'_, PyAny>,
+) -> PyResult<Arc<dyn core::webhook::ReplayGuard>> {
     if let Ok(m) = g.cast::<MemoryReplayGuard>() {
         return Ok(m.get().inner.clone());
     }

@@ -21,6 +21,11 @@ pub fn mailgun_signature(signing_key: &str, timestamp: &str, token: &str) -> Str
 pub trait ReplayGuard: Send + Sync {
     /// Records `token`; false if it was seen before.
     fn check_and_remember(&self, token: &str, now: SystemTime) -> bool;
+
+    /// Forgets `token` (its delivery was accepted but not handled, and will come again).
+    fn forget(&self, token: &str) {
+        let _ = token;
+    }
 }
 
 /// A bounded in-memory guard: remembers at most `capacity` tokens, each for `window`.
@@ -54,6 +59,14 @@ impl Default for MemoryReplayGuard {
 }
 
 impl ReplayGuard for MemoryReplayGuard {
+    fn forget(&self, token: &str) {
+        let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let (map, order) = &mut *g;
+        if map.remove(token).is_some() {
+            order.retain(|t| t != token);
+        }
+    }
+
     fn check_and_remember(&self, token: &str, now: SystemTime) -> bool {
         let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let (map, order) = &mut *g;

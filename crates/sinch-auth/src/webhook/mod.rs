@@ -7,7 +7,9 @@ mod conversation;
 mod freshness;
 mod headers;
 mod mailgun;
+mod mailgun_body;
 mod numbers;
+mod receiver;
 mod shared_replay;
 
 pub use application::verify_application_callback;
@@ -18,4 +20,8 @@ pub use freshness::{
 pub use headers::Headers;
 pub use mailgun::{mailgun_signature, verify_mailgun_webhook, MemoryReplayGuard, ReplayGuard};
 pub use numbers::{numbers_signature, verify_numbers_callback};
+pub use receiver::{
+    raw_body_required, Delivery, PublicPath, Verified, WebhookProduct, WebhookReceiver,
+    WebhookReceiverBuilder,
+};
 pub use shared_replay::{ReplayStoreFailure, SharedReplayGuard};

@@ -77,13 +77,24 @@ impl SharedReplayGuard {
     }
 }
 
-impl ReplayGuard for SharedReplayGuard {
-    fn check_and_remember(&self, token: &str, now: SystemTime) -> bool {
-        let key = format!(
+impl SharedReplayGuard {
+    fn key(&self, token: &str) -> String {
+        format!(
             "{}{}",
             self.prefix,
             hex::encode(sha2::Sha256::digest(token.as_bytes()))
-        );
+        )
+    }
+}
+
+impl ReplayGuard for SharedReplayGuard {
+    fn forget(&self, token: &str) {
+        let _ = self.store.delete_if_equal(&self.key(token), b"1");
+        self.fallback.forget(token);
+    }
+
+    fn check_and_remember(&self, token: &str, now: SystemTime) -> bool {
+        let key = self.key(token);
         match self.store.set_if_absent(&key, b"1", self.window) {
             Ok(first) => first,
             Err(_) => match self.on_failure {
