@@ -21,6 +21,8 @@ export const {
   TokenProvider,
   AccessToken,
   MemoryReplayGuard,
+  SharedReplayGuard,
+  WebhookReceiver,
   authModel,
   products,
   productInfo,
@@ -34,5 +36,10 @@ export const {
   verifyConversationWebhook,
   verifyNumbersCallback,
   verifyMailgunWebhook,
+  isValidApplicationCallback,
+  isValidConversationWebhook,
+  isValidNumbersCallback,
+  isValidMailgunWebhook,
+  sinchWebhookHandler,
   withSinchAuth
 } = sinchAuth

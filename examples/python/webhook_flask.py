@@ -1,29 +1,51 @@
-"""A Flask receiver for Conversation API webhooks, verified on the raw body.
+"""A Flask receiver for Conversation, Voice and Mailgun webhooks, verified on the raw body.
 
-Needs SINCH_WEBHOOK_SECRET (the secret set on the webhook in the dashboard). Run it, then
-send it a signed test webhook: `sinch-auth serve --send-webhook conversation --to
-http://127.0.0.1:8000/sinch/conversation`.
+Reads the secrets from the environment (the current one, and the previous one while a
+rotation lasts): SINCH_WEBHOOK_SECRET (+ SINCH_WEBHOOK_PREVIOUS_SECRET), SINCH_APP_KEY and
+SINCH_APP_SECRET (+ SINCH_APP_PREVIOUS_SECRET), MAILGUN_WEBHOOK_SIGNING_KEY (+ …_PREVIOUS_…).
+Run it, then let the local server test it (`--sequence`: genuine, replayed, tampered,
+stale… deliveries, each answer judged):
+`sinch-auth serve --send-webhook conversation --sequence --to URL`, URL being
+http://127.0.0.1:8000/sinch/conversation
 """
 
 import os
 
-from flask import Flask, request
+from flask import Flask
 
 import sinch_auth as sa
+from sinch_auth.flask import Webhook, sinch_webhook
 
-SECRET = os.environ["SINCH_WEBHOOK_SECRET"]
+
+def secrets(*names: str) -> list[str]:
+    return [os.environ[n] for n in names if os.environ.get(n)]
+
+
+APPS = [
+    sa.ApplicationCredentials(os.environ["SINCH_APP_KEY"], s)
+    for s in secrets("SINCH_APP_SECRET", "SINCH_APP_PREVIOUS_SECRET")
+]
 app = Flask(__name__)
 
 
 @app.post("/sinch/conversation")
-def conversation_webhook() -> tuple[object, int]:
-    try:
-        # get_data(): the bytes as received; never re-serialize request.json to verify.
-        sa.verify_conversation_webhook(SECRET, request.headers, request.get_data())
-    except sa.SignatureError as e:
-        return {"error": e.reason}, 401
-    event = request.get_json()
-    app.logger.info("verified %s", ", ".join(sorted(event)))
+@sinch_webhook("conversation", secrets("SINCH_WEBHOOK_SECRET", "SINCH_WEBHOOK_PREVIOUS_SECRET"))
+def conversation(webhook: Webhook) -> tuple[str, int]:
+    app.logger.info("conversation event, secret %d", webhook.verified.secret_index)
+    return "", 204
+
+
+@app.post("/sinch/voice")
+@sinch_webhook("voice", APPS)
+def voice(webhook: Webhook) -> dict[str, object]:
+    return {"action": {"name": "hangup"}}
+
+
+@app.post("/mailgun")
+@sinch_webhook(
+    "mailgun", secrets("MAILGUN_WEBHOOK_SIGNING_KEY", "MAILGUN_WEBHOOK_PREVIOUS_SIGNING_KEY")
+)
+def mailgun(webhook: Webhook) -> tuple[str, int]:
     return "", 204
 
 

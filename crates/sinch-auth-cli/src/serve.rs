@@ -1,7 +1,9 @@
 //! `sinch-auth serve`: the local Sinch-compatible server in the foreground.
 
 use crate::{CmdResult, Failure};
-use sinch_auth_server::{send_webhook, Fault, LocalServer, ServerConfig, TestKeys, WebhookKind};
+use sinch_auth_server::{
+    send_sequence, send_webhook, Expect, Fault, LocalServer, ServerConfig, TestKeys, WebhookKind,
+};
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -21,10 +23,20 @@ pub struct Args {
     /// missing-token, negative-expiry.
     #[arg(long)]
     fault: Vec<String>,
-    /// Send one signed test webhook (conversation, sms, numbers, voice, verification) to --to
-    /// and exit, instead of serving.
+    /// Send one signed test webhook (conversation, sms, numbers, voice, verification,
+    /// mailgun) to --to and exit, instead of serving.
     #[arg(long, requires = "to")]
     send_webhook: Option<String>,
+    /// With --send-webhook: a self-test of the receiver. Sends a genuine delivery, a replay,
+    /// a tampered body, a wrong secret, stale and future timestamps and an unsigned one, and
+    /// says which the receiver accepted or refused wrongly (exit 1 if any).
+    #[arg(long, requires = "send_webhook")]
+    sequence: bool,
+    /// With --sequence: also a delivery signed with the previous secret
+    /// (SINCH_WEBHOOK_PREVIOUS_SECRET, SINCH_APP_PREVIOUS_SECRET,
+    /// MAILGUN_WEBHOOK_PREVIOUS_SIGNING_KEY), which a receiver mid-rotation must accept.
+    #[arg(long, requires = "sequence")]
+    rotation: bool,
     /// Where to send the test webhook.
     #[arg(long)]
     to: Option<String>,
@@ -37,9 +49,41 @@ pub struct Args {
     json: bool,
 }
 
+/// `--send-webhook KIND --to URL --sequence`: every delivery, its answer, and the verdict.
+fn self_test(kind: WebhookKind, to: &str, rotation: bool) -> CmdResult {
+    let steps = send_sequence(kind, to, &TestKeys::default(), rotation)?;
+    println!("self-test of {to} ({kind:?}, signed with the local server's test secrets):");
+    let mut wrong = 0;
+    for s in &steps {
+        let accepted = (200..300).contains(&s.status);
+        let answer = if accepted { "accepted" } else { "refused" };
+        let (mark, note) = match (s.ok(), s.expect) {
+            (false, _) => {
+                wrong += 1;
+                ("✗", format!("{answer} wrongly: {}", s.advice))
+            }
+            (true, Expect::Report) if accepted => ("!", format!("{answer}: {}", s.advice)),
+            (true, _) => ("✓", answer.to_owned()),
+        };
+        println!("  {mark} {:<28} {}  {note}", s.name, s.status);
+    }
+    if wrong == 0 {
+        println!("every delivery was answered as it should be");
+        Ok(())
+    } else {
+        Err(Failure::failed(format!(
+            "{wrong} of {} deliveries answered wrongly",
+            steps.len()
+        )))
+    }
+}
+
 pub fn run(a: Args) -> CmdResult {
     if let (Some(kind), Some(to)) = (&a.send_webhook, &a.to) {
         let kind: WebhookKind = kind.parse()?;
+        if a.sequence {
+            return self_test(kind, to, a.rotation);
+        }
         let status = send_webhook(kind, to, &TestKeys::default())?;
         println!("sent a signed {kind:?} webhook to {to}: the receiver answered {status}");
         println!("(signed with the local server's test secrets: SINCH_WEBHOOK_SECRET / SINCH_APP_KEY / SINCH_APP_SECRET from `sinch-auth serve`)");

@@ -736,7 +736,7 @@ fn serve_json_prints_one_line_with_the_environment() {
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
     assert_eq!(v["env"]["SINCH_API_BASE_URL"], url);
     assert_eq!(v["env"]["SINCH_AUTH_URL"], v["token_url"]);
-    assert_eq!(v["env"].as_object().unwrap().len(), 13);
+    assert_eq!(v["env"].as_object().unwrap().len(), 17);
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
 }

@@ -23,7 +23,9 @@ mod webhooks;
 pub use faults::Fault;
 pub use redis_process::{RedisCluster, RedisProcess};
 pub use state::{Counters, ServerConfig, TestKeys};
-pub use webhooks::{send_webhook, signed_webhook, SignedWebhook, WebhookKind};
+pub use webhooks::{
+    send_sequence, send_webhook, signed_webhook, Expect, SequenceStep, SignedWebhook, WebhookKind,
+};
 
 use state::Shared;
 use std::io::{self, BufReader, Write};
@@ -150,6 +152,16 @@ impl LocalServer {
             ("MAILGUN_API_KEY", k.mailgun_api_key.clone()),
             ("MAILGUN_DOMAIN", k.mailgun_domain.clone()),
             ("SINCH_WEBHOOK_SECRET", k.webhook_secret.clone()),
+            (
+                "SINCH_WEBHOOK_PREVIOUS_SECRET",
+                k.previous_webhook_secret.clone(),
+            ),
+            ("SINCH_APP_PREVIOUS_SECRET", k.previous_app_secret.clone()),
+            ("MAILGUN_WEBHOOK_SIGNING_KEY", k.mailgun_signing_key.clone()),
+            (
+                "MAILGUN_WEBHOOK_PREVIOUS_SIGNING_KEY",
+                k.previous_mailgun_signing_key.clone(),
+            ),
         ]
     }
 

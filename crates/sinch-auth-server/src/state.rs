@@ -23,6 +23,13 @@ pub struct TestKeys {
     pub sms_api_token: String,
     pub mailgun_api_key: String,
     pub mailgun_domain: String,
+    /// Mailgun's HTTP webhook signing key (not the API key).
+    pub mailgun_signing_key: String,
+    /// The secrets before a rotation: a receiver given both accepts deliveries signed with
+    /// either (`serve --send-webhook KIND --sequence --rotation`).
+    pub previous_webhook_secret: String,
+    pub previous_app_secret: String,
+    pub previous_mailgun_signing_key: String,
 }
 
 impl Default for TestKeys {
@@ -38,6 +45,10 @@ impl Default for TestKeys {
             sms_api_token: "local-sms-api-token".into(),
             mailgun_api_key: "key-local-mailgun".into(),
             mailgun_domain: "mg.local.test".into(),
+            mailgun_signing_key: "local-mailgun-signing-key".into(),
+            previous_webhook_secret: "local-webhook-secret-previous".into(),
+            previous_app_secret: "bG9jYWwtYXBwLXNlY3JldC1wcmV2aW91cw==".into(),
+            previous_mailgun_signing_key: "local-mailgun-signing-key-previous".into(),
         }
     }
 }

@@ -214,10 +214,15 @@ fn the_fleet_backs_off_together_after_429s() {
         .iter()
         .flatten()
         .all(|k| *k == Err(ErrorKind::RateLimited)));
-    // 3 attempts (with 2 retries) per round, then 400 ms of fleet-wide cooldown: a handful
-    // of requests in 2 s, not 50 workers' worth.
+    // 3 attempts (with 2 retries) per round, then 400 ms of fleet-wide cooldown: about 9
+    // requests in 2 s, not 50 workers' worth (150 and more). The margin is for a loaded
+    // machine, where a Redis command past its 250 ms timeout sends a worker to fetch alone.
     let n = server.counters().token_requests;
-    assert!(n <= 12, "{n} token requests");
+    let errors: u64 = workers
+        .iter()
+        .map(|w| w.shared_cache_status().unwrap().errors)
+        .sum();
+    assert!(n <= 24, "{n} token requests ({errors} shared-cache errors)");
 }
 
 #[test]
