@@ -52,6 +52,7 @@ def setup() -> None:
     sh(["cargo", "build", "--release", "-q", "-p", "sinch-auth-cli"])
     for example in ("token_load", "sign_loop", "fleet_load"):
         sh(["cargo", "build", "--release", "-q", "-p", "sinch-auth", "--example", example])
+    sh(["cargo", "build", "--release", "-q", "-p", "sinch-auth-cli", "--example", "proxy_bench"])
 
 
 class Server:
@@ -307,6 +308,14 @@ def fleet_load() -> list[tuple[int, str, int, float, int]]:
     return rows
 
 
+def proxy_bench() -> dict[str, dict[str, float]]:
+    """`sinch-auth proxy`: added latency, throughput next to direct, peak RSS growth."""
+    print("proxy…", file=sys.stderr)
+    out = sh([ROOT / "target/release/examples/proxy_bench", ROOT / "target/release/sinch-auth"])
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return {r.pop("name"): r for r in rows}
+
+
 def ratio(a: float | None, b: float | None) -> str:
     return f"{b / a:.2f}×" if a and b else "—"
 
@@ -354,6 +363,7 @@ def main() -> None:
     fp = footprint()
     load = token_load()
     fleet = fleet_load()
+    proxy = proxy_bench()
 
     g = r.get
     lines = [
@@ -489,6 +499,34 @@ def main() -> None:
     ]
     for n, how, requests, secs, failed in fleet:
         lines.append(f"| {n} | {how} | {requests} | {secs:.2f} | {failed} |")
+    lines += [
+        "",
+        "## Proxy (`sinch-auth proxy`, a bearer route, warm token, keep-alive both sides)",
+        "",
+        "Added latency: 15 interleaved rounds of 400 small requests direct and through the "
+        "proxy; each round's percentile difference, median over rounds. Throughput: 512 MiB "
+        "down and up, direct and proxied, client, proxy and upstream on the same machine.",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+    ]
+    for q, target in (("p50", "≤ 1 ms"), ("p99", "≤ 5 ms")):
+        v = proxy.get(f"proxy/added_latency/{q}", {}).get("ms")
+        lines.append(
+            f"| added latency {q} | {v:.3f} ms | {target} |"
+            if v is not None
+            else f"| added latency {q} | — | {target} |"
+        )
+    for way in ("down", "up"):
+        t = proxy.get(f"proxy/throughput/{way}", {})
+        d, p = t.get("direct_mib_s"), t.get("proxied_mib_s")
+        if d and p:
+            lines.append(
+                f"| 512 MiB {way} | {p:.0f} MiB/s proxied, {d:.0f} MiB/s direct ({p / d:.0%}) | ≥ 80% of direct |"
+            )
+    rss = proxy.get("proxy/rss_growth", {}).get("mib")
+    if rss is not None:
+        lines.append(f"| proxy peak RSS growth over both transfers | {rss:.1f} MiB | ≤ 32 MiB |")
     report = "\n".join(lines) + "\n"
     (ROOT / "bench/results.md").write_text(report)
     print(report)

@@ -385,6 +385,14 @@ rc("R-mailgun-replayed-by-default", "mailgun", [MGK_NEW], "/mg", [["Content-Type
    now=int(MT), repeat=2, note="the Mailgun receiver has a replay guard unless it is turned off")
 rc("R-mailgun-api-key", "mailgun", ["0123456789abcdef0123456789abcdef-0123abcd-4567ef01"], "/mg", [["Content-Type", "application/json"]], MG_JSON, bad(kind="config"),
    now=int(MT), note="an API key-shaped value: the error says to use the webhook signing key")
+MG_MULTI = (f'--XyZ\r\nContent-Disposition: form-data; name="timestamp"\r\n\r\n{MT}\r\n'
+            f'--XyZ\r\nContent-Disposition: form-data; name="token"\r\n\r\n{MTOK}\r\n'
+            f'--XyZ\r\nContent-Disposition: form-data; name="attachment-1"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n'
+            f'--XyZ\r\nContent-Disposition: form-data; name="signature"\r\n\r\n{MS}\r\n--XyZ--\r\n')
+rc("R-mailgun-multipart", "mailgun", [MK], "/mg", [["Content-Type", "multipart/form-data; boundary=XyZ"]], MG_MULTI, ok(0), now=int(MT),
+   note="an inbound route's post with an attachment: the three signed fields are read, the attachment skipped")
+rc("R-numbers-got-conversation", "numbers", ["hmac-new"], "/numbers", conv_headers(CNEW), CBODY, bad("missing_header"),
+   note="a Conversation webhook sent to a Numbers receiver: the message says whose headers these are")
 rc("R-mailgun-no-signature-object", "mailgun", [MK], "/mg", [["Content-Type", "application/json"]], '{"event-data":{}}', bad("missing_header"), now=int(MT))
 dump("webhook_receivers.json", rcv, "WebhookReceiver: product, secrets (strings, or app_key/app_secret pairs for voice and verification; several for a rotation), options (public_path {strip, add} or {fixed}, trust_forwarded, replay_guard true/false), and a delivery (method, path as received, headers, body, now). The same delivery is verified `repeat` times by one receiver; `expect` is for the last: valid with secret_index (and signed_path, public_url when given), or the error kind and reason.")
 

@@ -10,6 +10,7 @@ mod completions;
 mod demo;
 mod doctor;
 mod output;
+mod proxy;
 mod serve;
 mod sign;
 mod token;
@@ -68,6 +69,8 @@ enum Command {
     Verify(verify::Args),
     /// Run the local Sinch-compatible server, or send a signed test webhook.
     Serve(serve::Args),
+    /// A local proxy that adds Sinch auth to any tool's requests (curl, Postman, any language).
+    Proxy(proxy::Args),
     /// The whole library at work against an in-process local server.
     Demo(demo::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -144,6 +147,7 @@ where
         Command::Sign(a) => sign::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Proxy(a) => proxy::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
     }));

@@ -55,7 +55,8 @@ pub use credentials::{
 pub use diagnose::{diagnose, Diagnosis};
 pub use error::{Error, ErrorKind, OAuthErrorBody, Result, SignatureReason};
 pub use product::{
-    AuthModel, Endpoint, EnvVar, Product, ProductInfo, DEFAULT_TOKEN_URL, TOKEN_URL_ENV,
+    endpoint_for_host, AuthModel, Endpoint, EnvVar, Product, ProductInfo, DEFAULT_TOKEN_URL,
+    TOKEN_URL_ENV,
 };
 pub use secret::{Secret, SecretBytes};
 pub use signing::{

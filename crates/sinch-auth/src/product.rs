@@ -476,6 +476,22 @@ static TABLE: &[ProductInfo] = &[
     },
 ];
 
+/// The product and endpoint whose base URL has `host` (case-insensitive, no port): the
+/// allowlist of Sinch hosts, and which auth each one takes. `None` for any other host.
+pub fn endpoint_for_host(host: &str) -> Option<(&'static ProductInfo, &'static Endpoint)> {
+    let host = host.trim_end_matches('.');
+    TABLE.iter().find_map(|info| {
+        info.endpoints
+            .iter()
+            .find(|e| {
+                e.url
+                    .strip_prefix("https://")
+                    .is_some_and(|h| h.eq_ignore_ascii_case(host))
+            })
+            .map(|e| (info, e))
+    })
+}
+
 impl Product {
     /// Every product's entry, in table order.
     pub fn all() -> impl Iterator<Item = &'static ProductInfo> {
@@ -691,5 +707,34 @@ mod tests {
             assert_eq!(m.as_str().parse::<AuthModel>().unwrap(), m);
         }
         assert!("oauth".parse::<AuthModel>().is_err());
+    }
+
+    #[test]
+    fn hosts_map_to_their_product_and_auth_model() {
+        let (info, e) = endpoint_for_host("Calling-EUC1.api.sinch.com").unwrap();
+        assert_eq!(
+            (info.product, e.model),
+            (Product::Voice, AuthModel::Application)
+        );
+        let (info, e) = endpoint_for_host("us.sms.api.sinch.com").unwrap();
+        assert_eq!(
+            (info.product, e.model),
+            (Product::Sms, AuthModel::ServicePlan)
+        );
+        let (info, e) = endpoint_for_host("zt.us.sms.api.sinch.com").unwrap();
+        assert_eq!((info.product, e.model), (Product::Sms, AuthModel::Project));
+        assert_eq!(
+            endpoint_for_host("api.eu.mailgun.net").unwrap().1.model,
+            AuthModel::ApiKey
+        );
+        for other in [
+            "evil.test",
+            "api.sinch.com.evil.test",
+            "sinch.com",
+            "",
+            "numbers.api.sinch.com:443",
+        ] {
+            assert!(endpoint_for_host(other).is_none(), "{other}");
+        }
     }
 }

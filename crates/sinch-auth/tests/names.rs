@@ -54,6 +54,7 @@ fn checked() -> BTreeSet<&'static str> {
         "Product::all" => Product::all,
         "Product::info" => Product::info,
         "ProductInfo::base_url" => ProductInfo::base_url,
+        "endpoint_for_host" => endpoint_for_host,
         "basic_authorization" => basic_authorization,
         "is_expired_token_challenge" => |s: u16| is_expired_token_challenge(s, std::iter::empty()),
         "diagnose" => |s: u16| diagnose(Product::Numbers, s, std::iter::empty(), b"", None),

@@ -355,9 +355,48 @@ impl WebhookReceiver {
         } else {
             None
         };
-        let (secret_index, replay_key) = match self.product {
+        let (secret_index, replay_key) = self
+            .check_signature(delivery, &opts, signed_path.as_deref())
+            .map_err(|e| match e.reason() {
+                Some(SignatureReason::MissingHeader) => self.with_sender_hint(e, delivery.headers),
+                _ => e,
+            })?;
+        let replay_key = match (&self.replay, replay_key) {
+            (Some(guard), Some(key)) => {
+                let key = format!("{}:{key}", self.product);
+                if !guard.check_and_remember(&key, now.unwrap_or_else(SystemTime::now)) {
+                    return Err(Error::signature(
+                        SignatureReason::Replayed,
+                        format!(
+                            "this {} delivery was already accepted: a replay",
+                            self.product
+                        ),
+                    ));
+                }
+                Some(key)
+            }
+            _ => None,
+        };
+        Ok(Verified {
+            product: self.product,
+            secret_index,
+            signed_path,
+            public_url: self.public_url(delivery),
+            replay_key,
+        })
+    }
+
+    /// The index of the secret that matched, and what the replay guard would record.
+    fn check_signature(
+        &self,
+        delivery: &Delivery<'_>,
+        opts: &VerifyOptions,
+        signed_path: Option<&str>,
+    ) -> Result<(usize, Option<String>)> {
+        let opts = *opts;
+        Ok(match self.product {
             WebhookProduct::Voice | WebhookProduct::Verification => {
-                let path = signed_path.as_deref().unwrap_or(delivery.path);
+                let path = signed_path.unwrap_or(delivery.path);
                 let i = first_match(self.product, self.apps.len(), |i| {
                     verify_application_callback(
                         &self.apps[i],
@@ -418,30 +457,39 @@ impl WebhookReceiver {
                 })?;
                 (i, Some(fields.token))
             }
-        };
-        let replay_key = match (&self.replay, replay_key) {
-            (Some(guard), Some(key)) => {
-                let key = format!("{}:{key}", self.product);
-                if !guard.check_and_remember(&key, now.unwrap_or_else(SystemTime::now)) {
-                    return Err(Error::signature(
-                        SignatureReason::Replayed,
-                        format!(
-                            "this {} delivery was already accepted: a replay",
-                            self.product
-                        ),
-                    ));
-                }
-                Some(key)
-            }
-            _ => None,
-        };
-        Ok(Verified {
-            product: self.product,
-            secret_index,
-            signed_path,
-            public_url: self.public_url(delivery),
-            replay_key,
         })
+    }
+
+    /// A missing signature header often means the URL gets another product's deliveries:
+    /// say which one the headers belong to.
+    fn with_sender_hint(&self, e: Error, h: &Headers) -> Error {
+        let has = |n: &str| h.get_all(n).next().is_some();
+        let application = h
+            .get_all("authorization")
+            .next()
+            .is_some_and(|v| v.len() > 12 && v[..12].eq_ignore_ascii_case(b"application "));
+        let sender = if has(super::conversation::SIGNATURE) {
+            Some((
+                "a Conversation API or SMS webhook",
+                [WebhookProduct::Conversation, WebhookProduct::Sms],
+            ))
+        } else if has("x-sinch-signature") {
+            Some(("a Numbers callback", [WebhookProduct::Numbers; 2]))
+        } else if application {
+            Some((
+                "a Voice or Verification callback",
+                [WebhookProduct::Voice, WebhookProduct::Verification],
+            ))
+        } else {
+            None
+        };
+        match sender {
+            Some((what, products)) if !products.contains(&self.product) => e.with_note(&format!(
+                "its headers are those of {what}, not of a {} delivery: check which receiver this URL is for",
+                self.product
+            )),
+            _ => e,
+        }
     }
 
     /// `verify`'s yes/no twin.
@@ -656,6 +704,66 @@ mod tests {
         )));
         assert!(!looks_like_mailgun_api_key("key-abc123"));
         assert!(!looks_like_mailgun_api_key(&"a".repeat(32)));
+    }
+
+    #[test]
+    fn a_delivery_for_another_product_says_whose_headers_it_has() {
+        let r = WebhookReceiver::builder(WebhookProduct::Numbers)
+            .secret("s")
+            .build()
+            .unwrap();
+        let h = Headers::from_pairs([("x-sinch-webhook-signature", "x")]);
+        let d = Delivery {
+            method: "POST",
+            path: "/n",
+            headers: &h,
+            body: b"{}",
+        };
+        let e = r.verify(&d, None).unwrap_err();
+        assert_eq!(e.reason(), Some(SignatureReason::MissingHeader));
+        assert!(e.message().contains("x-sinch-signature"), "{}", e.message());
+        assert!(
+            e.message().contains("Conversation API or SMS webhook"),
+            "{}",
+            e.message()
+        );
+        // The right product's missing header: no hint.
+        let r = WebhookReceiver::builder(WebhookProduct::Sms)
+            .secret("s")
+            .build()
+            .unwrap();
+        let e = r.verify(&d, None).unwrap_err();
+        assert!(
+            !e.message().contains("receiver this URL"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn forget_lets_the_same_delivery_in_again() {
+        let r = WebhookReceiver::builder(WebhookProduct::Mailgun)
+            .secret("k")
+            .build()
+            .unwrap();
+        let ts = "1770920772";
+        let sig = super::super::mailgun_signature("k", ts, "tok");
+        let body = format!("timestamp={ts}&token=tok&signature={sig}");
+        let h = Headers::from_pairs([("content-type", "application/x-www-form-urlencoded")]);
+        let d = Delivery {
+            method: "POST",
+            path: "/m",
+            headers: &h,
+            body: body.as_bytes(),
+        };
+        let now = Some(std::time::UNIX_EPOCH + Duration::from_secs(1770920772));
+        let v = r.verify(&d, now).unwrap();
+        assert_eq!(
+            r.verify(&d, now).unwrap_err().reason(),
+            Some(SignatureReason::Replayed)
+        );
+        r.forget(&v);
+        r.verify(&d, now).unwrap();
     }
 
     #[test]
