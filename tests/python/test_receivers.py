@@ -349,3 +349,24 @@ def test_framework_integrations(site: tuple[str, Seen, str]) -> None:
     status, answer = post(f"{url}/voice", body, headers)
     assert status == 200, answer
     assert seen.calls[-1].verified.signed_path == "/sinch/voice"
+
+
+def test_a_fleet_of_mailgun_receivers_shares_its_replay_guard_through_redis(
+    redis_url: str,
+) -> None:
+    # Two instances of one app (two processes in production), one Redis guard.
+    a, b = (
+        WebhookReceiver(
+            "mailgun", "mg-key", replay_guard=sa.SharedReplayGuard(redis_url, on_failure="reject")
+        )
+        for _ in range(2)
+    )
+    form = mailgun_form("mg-key", "fleet-token")
+    ct = {"Content-Type": "application/x-www-form-urlencoded"}
+    v = a.verify("POST", "/mg", ct, form)
+    with pytest.raises(SignatureError) as e:
+        b.verify("POST", "/mg", ct, form)
+    assert e.value.reason == "replayed"
+    # The handler on `a` failed: forgetting lets the sender's retry in on any instance.
+    a.forget(v)
+    b.verify("POST", "/mg", ct, form)

@@ -723,7 +723,8 @@ fn unix_socket_is_0600_and_the_token_is_required() {
     ])
     .args(["--token-file", token_file.to_str().unwrap()])
     .stdin(Stdio::piped())
-    .stdout(Stdio::piped());
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
     let mut child = c.spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
@@ -834,4 +835,71 @@ fn a_hundred_proxies_share_one_token_through_redis() {
     }
     assert_eq!(server.counters().token_requests, 1);
     assert_eq!(server.counters().api_ok, 100);
+}
+
+#[test]
+fn sms_and_mailgun_hosts_get_their_own_credentials_and_no_proxy_headers_leave() {
+    let server = LocalServer::start_default().unwrap();
+    let k = server.keys();
+    let canary = canary(OK_EMPTY);
+    let c = format!("http://127.0.0.1:{}", canary.port);
+    let sms = format!("us.sms.api.sinch.com={c}");
+    let mailgun = format!("api.mailgun.net={c}");
+    let proxy = Proxy::start(
+        &["--override-host", &sms, "--override-host", &mailgun],
+        &env_for(&server),
+    );
+    let p = proxy.port;
+    let extra = "Proxy-Authorization: Basic Zm9vOmJhcg==\nProxy-Connection: keep-alive\nAuthorization: Bearer caller-junk\nX-Custom: kept";
+    let r = send(
+        p,
+        &format!("POST /us.sms.api.sinch.com/xms/v1/{}/batches HTTP/1.1\n{}\n{extra}\nContent-Type: application/json", k.service_plan_id, guarded(p)),
+        br#"{"to":["12025550123"],"body":"hi"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = send(
+        p,
+        &format!(
+            "GET /api.mailgun.net/v3/domains HTTP/1.1\n{}\n{extra}",
+            guarded(p)
+        ),
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let seen = canary.requests.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    let lower: Vec<String> = seen.iter().map(|s| s.to_ascii_lowercase()).collect();
+    assert!(
+        lower[0].contains(&format!(
+            "authorization: bearer {}\r\n",
+            k.sms_api_token.to_ascii_lowercase()
+        )),
+        "{}",
+        seen[0]
+    );
+    let basic = sinch_auth::basic_authorization("api", &k.mailgun_api_key)
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        lower[1].contains(&format!("authorization: {basic}\r\n")),
+        "{}",
+        seen[1]
+    );
+    for s in &lower {
+        for gone in [
+            "proxy-authorization",
+            "proxy-connection",
+            "x-sinch-proxy",
+            "caller-junk",
+        ] {
+            assert!(!s.contains(gone), "{gone} was forwarded: {s}");
+        }
+        assert!(s.contains("x-custom: kept"), "{s}");
+    }
+    // The body went up byte for byte with its Content-Length.
+    assert!(
+        seen[0].ends_with(r#"{"to":["12025550123"],"body":"hi"}"#),
+        "{}",
+        seen[0]
+    );
 }

@@ -6,7 +6,7 @@
 use super::route::Upstream;
 use super::state::State;
 use sinch_auth::{is_expired_token_challenge, sign_request, AuthModel, SignRequest};
-use std::io::{Cursor, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::sync::Arc;
 
 /// Request headers never forwarded: hop-by-hop ones (RFC 9110 §7.6.1), the proxy's own, and
@@ -49,7 +49,9 @@ const COPY_BUFFER: usize = 256 * 1024;
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, Vec<u8>)>,
-    pub(crate) body: Box<dyn Read + Send>,
+    /// A `BufReader` as the concrete type: `std::io::copy` (which tiny_http uses to send a
+    /// body) then writes whole buffers (256 KiB) instead of 8 KiB pieces, one syscall each.
+    pub(crate) body: BufReader<Box<dyn Read + Send>>,
     pub(crate) length: Option<usize>,
     /// An upstream 401 whose challenge says the token expired.
     pub(crate) expired_token: bool,
@@ -63,7 +65,7 @@ impl Answer {
             status,
             headers: vec![("Content-Type".to_owned(), content_type.as_bytes().to_vec())],
             length: Some(bytes.len()),
-            body: Box::new(Cursor::new(bytes)),
+            body: BufReader::new(Box::new(Cursor::new(bytes))),
             expired_token: false,
         }
     }
@@ -263,8 +265,8 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
     }
     builder = builder.header("authorization", authorization);
     let has_body = req.has_body();
-    // Large reads on both sides: measured 3x the throughput of the default 8 KiB copies.
-    let mut body = std::io::BufReader::with_capacity(COPY_BUFFER, req.body);
+    // Large reads on both sides (256 KiB): fewer, larger syscalls than 8 KiB copies.
+    let mut body = BufReader::with_capacity(COPY_BUFFER, req.body);
     let result = if has_body {
         builder
             .body(ureq::SendBody::from_reader(&mut body))
@@ -317,10 +319,10 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
     Answer {
         status,
         headers,
-        body: Box::new(std::io::BufReader::with_capacity(
+        body: BufReader::with_capacity(
             COPY_BUFFER,
-            resp.into_body().into_reader(),
-        )),
+            Box::new(Prefetch::new(resp.into_body().into_reader())),
+        ),
         length,
         expired_token: expired,
     }
@@ -333,5 +335,56 @@ fn describe(e: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection refused".to_owned(),
         other => format!("{other}"),
+    }
+}
+
+/// Reads the upstream body on its own thread, up to `DEPTH` buffers ahead, so reading from
+/// the upstream and writing to the client overlap instead of taking turns (memory stays
+/// bounded: `DEPTH` × `COPY_BUFFER` per response).
+struct Prefetch {
+    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Cursor<Vec<u8>>,
+}
+
+const DEPTH: usize = 4;
+
+impl Prefetch {
+    fn new(mut upstream: impl Read + Send + 'static) -> Prefetch {
+        let (tx, rx) = std::sync::mpsc::sync_channel(DEPTH);
+        std::thread::spawn(move || loop {
+            let mut buf = vec![0u8; COPY_BUFFER];
+            match upstream.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(Ok(buf)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        });
+        Prefetch {
+            chunks: rx,
+            current: Cursor::new(Vec::new()),
+        }
+    }
+}
+
+impl Read for Prefetch {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(out)?;
+            if n > 0 || out.is_empty() {
+                return Ok(n);
+            }
+            match self.chunks.recv() {
+                Ok(chunk) => self.current = Cursor::new(chunk?),
+                Err(_) => return Ok(0),
+            }
+        }
     }
 }
