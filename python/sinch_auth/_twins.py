@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import _native
 from .errors import SignatureError
+
+# No runtime `typing`: `import sinch_auth` imports this module (see _provider.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _twin(verify: Any) -> Any:
