@@ -10,6 +10,7 @@ const { toBuffer, flattenHeaders, toSeconds, freshness, str } = require('./conve
 const NATIVE = new WeakMap()
 // Looked up once: reading a property of the addon's exports object is slow.
 const signAuthorization = native.signAuthorization
+const signAuthorizationFast = native.signAuthorizationFast
 const xTimestampNow = native.xTimestampNow
 const inspect = util.inspect.custom
 // The core's defaults (tolerance, content type, replay guard, token URL): read, never restated.
@@ -312,9 +313,14 @@ function signRequest (app, request) {
   const bytes = body instanceof Uint8Array || typeof body === 'string' ? body : toBuffer(body)
   try {
     const ts = timestamp ?? xTimestampNow()
-    const authorization = typeof bytes === 'string'
-      ? signAuthorization(a, method, path, contentType, ts, undefined, bytes, includeQuery, scheme)
-      : signAuthorization(a, method, path, contentType, ts, bytes, undefined, includeQuery, scheme)
+    // The common call (no includeQuery, no scheme) takes the raw entry point (fast_sign.rs).
+    const authorization = includeQuery === undefined && scheme === undefined
+      ? (typeof bytes === 'string'
+          ? signAuthorizationFast(a, method, path, contentType, ts, undefined, bytes)
+          : signAuthorizationFast(a, method, path, contentType, ts, bytes, undefined))
+      : (typeof bytes === 'string'
+          ? signAuthorization(a, method, path, contentType, ts, undefined, bytes, includeQuery, scheme)
+          : signAuthorization(a, method, path, contentType, ts, bytes, undefined, includeQuery, scheme))
     return { Authorization: authorization, 'x-timestamp': ts }
   } catch (e) {
     throw fromNative(e)
