@@ -9,7 +9,7 @@
 //! one reused per-thread buffer, and the body is read in place. Every rule is still the
 //! core's: this only reads arguments and calls `sign_request`'s header builder.
 //!
-//! `unsafe`: every Node-API call, each in one small function below with its `// SAFETY:`.
+//! Raw calls: every Node-API call is in one small function below, with its `// SAFETY:`.
 #![allow(unsafe_code)]
 // The registration below is compiled out of `cargo test` builds, which leaves the rest unused.
 #![cfg_attr(test, allow(dead_code))]
