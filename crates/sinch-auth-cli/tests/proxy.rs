@@ -461,6 +461,15 @@ fn hostile_requests_reach_nothing_and_fetch_no_token() {
                 .to_owned(),
             405,
         ),
+        // A Sinch host dressed up with user info (and a password that must not be logged).
+        (
+            format!(
+                "GET http://numbers.api.sinch.com:PW-userinfo@127.0.0.1:{}/steal HTTP/1.1\n{}",
+                canary.port,
+                guarded(p)
+            ),
+            403,
+        ),
     ];
     for (head, status) in &cases {
         let r = send(p, head, b"");
@@ -473,6 +482,9 @@ fn hostile_requests_reach_nothing_and_fetch_no_token() {
     assert_eq!(canary.bytes.load(Ordering::SeqCst), 0);
     let c = server.counters();
     assert_eq!((c.token_requests, c.api_requests), (0, 0));
+    let log = proxy.stop();
+    assert!(log.contains(" 403 "), "{log}");
+    assert!(!log.contains("PW-userinfo"), "{log}");
 }
 
 #[test]

@@ -398,7 +398,21 @@ fn a_redis_cluster_shares_one_token_and_one_replay_record() {
         .collect();
     let workers = Arc::new(workers);
     let w = workers.clone();
-    let tokens = together(64, move |i| w[i].token().unwrap().secret().to_owned());
+    let run = std::thread::spawn(move || {
+        together(64, move |i| w[i].token().unwrap().secret().to_owned())
+    });
+    // Where each key of the entry is: the lock while the (slow) fetch runs, then the token.
+    let find = |suffix: &str| {
+        cluster.nodes().iter().enumerate().find_map(|(i, n)| {
+            let keys = n.dump().unwrap();
+            keys.into_iter()
+                .find(|(k, _)| k.ends_with(suffix))
+                .map(|(k, _)| (i, k))
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let lock = find(":lock");
+    let tokens = run.join().unwrap();
     assert_eq!(
         tokens
             .iter()
@@ -410,13 +424,17 @@ fn a_redis_cluster_shares_one_token_and_one_replay_record() {
     let status = workers[0].shared_cache_status().unwrap();
     assert_eq!(status.errors, 0, "{status:?}");
     assert!(status.store.starts_with("redis+cluster://"), "{status:?}");
-    // Every key of the entry carries one hash tag: all of it is on one node.
-    let holders: Vec<usize> = cluster
-        .nodes()
-        .iter()
-        .map(|n| n.dump().unwrap().len())
-        .collect();
-    assert_eq!(holders.iter().filter(|&&n| n > 0).count(), 1, "{holders:?}");
+    // The lock and the token carry one hash tag: one slot, so one node (and the fleet's
+    // commands for this key never cross nodes).
+    let (lock_node, lock_key) = lock.expect("the lock is held during the fetch");
+    let (tok_node, tok_key) = find(":tok").expect("the token is stored");
+    let slot = |k: &str| {
+        cluster.nodes()[0]
+            .command(&["CLUSTER", "KEYSLOT", k])
+            .unwrap()
+    };
+    assert_eq!(slot(&lock_key), slot(&tok_key), "{lock_key} / {tok_key}");
+    assert_eq!(lock_node, tok_node);
     // After a 401 everywhere, compare-and-delete (a Lua script) runs on that node: one more.
     server.expire_tokens();
     let w = workers.clone();

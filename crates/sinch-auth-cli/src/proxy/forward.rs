@@ -148,10 +148,11 @@ fn bearer(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
         Err(e) => return unavailable(state, &e),
     };
     state.count("injected");
-    let replayable = !req.has_body();
-    let (method, path, headers) = (req.method.clone(), req.path.clone(), req.headers.clone());
+    // Only a request without a body can be sent again (a streamed body is gone).
+    let again =
+        (!req.has_body()).then(|| (req.method.clone(), req.path.clone(), req.headers.clone()));
     let answer = send(state, up, req, format!("Bearer {}", token.secret()));
-    if answer.expired_token && replayable {
+    if let (true, Some((method, path, headers))) = (answer.expired_token, again) {
         state.count("retried_after_expiry");
         provider.invalidate(&token);
         let token = match provider.token() {
@@ -204,7 +205,7 @@ fn signed(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
     if let Some(ts) = &timestamp {
         sign = sign.timestamp(ts);
     }
-    let signed = match sign_request(&app, &sign) {
+    let signed = match sign_request(app, &sign) {
         Ok(s) => s,
         Err(e) => return Answer::problem(400, "cannot-sign", e.message()),
     };

@@ -5,6 +5,7 @@
 
 use super::route::{host_of, is_loopback};
 use sinch_auth::endpoint_for_host;
+use subtle::ConstantTimeEq;
 
 /// The header every request must carry (unless `--no-guard-header`).
 pub(crate) const GUARD_HEADER: &str = "x-sinch-proxy";
@@ -48,7 +49,7 @@ pub(crate) fn check<'h>(
             })
             .or_else(|| header(TOKEN_HEADER))
             .unwrap_or("");
-        if !constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
+        if !bool::from(given.trim().as_bytes().ct_eq(expected.as_bytes())) {
             return Err(refuse(
                 407,
                 "rejected_token",
@@ -84,10 +85,6 @@ pub(crate) fn check<'h>(
         ));
     }
     Ok(())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

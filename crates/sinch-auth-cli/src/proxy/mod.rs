@@ -303,7 +303,7 @@ fn proxy_token(path: &std::path::Path) -> Result<String, Failure> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| Failure::failed(format!("no randomness for a proxy token: {e}")))?;
-    let token = hex_encode(&bytes);
+    let token = hex::encode(bytes);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -320,10 +320,6 @@ fn proxy_token(path: &std::path::Path) -> Result<String, Failure> {
         })?;
     eprintln!("proxy: a new proxy token is in {}", path.display());
     Ok(token)
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One request, start to answer.
@@ -354,7 +350,10 @@ fn handle(
             .map(|(_, v)| v.as_str())
     };
     // What the access log names: the upstream host and path once routed, else what came in.
-    let mut logged = (header("host").unwrap_or("").to_owned(), target.clone());
+    let mut logged = (
+        header("host").unwrap_or("").to_owned(),
+        route::without_userinfo(&target),
+    );
 
     let answer = (|| -> Answer {
         if method.eq_ignore_ascii_case("CONNECT") {

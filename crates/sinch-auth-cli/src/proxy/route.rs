@@ -128,6 +128,11 @@ pub(crate) fn route(
         if let Some(rest) = strip_prefix_ci(target, scheme) {
             let authority = rest.split(['/', '?']).next().unwrap_or("");
             let path = &rest[authority.len()..];
+            if authority.contains('@') {
+                // Credentials in the URL are never sent on, and a userinfo part is a
+                // classic way to dress one host up as another.
+                return Err(NoRoute::Forbidden(without_userinfo(authority)));
+            }
             let up = sinch_upstream(host_of(authority), overrides)?;
             return Ok((up, normalise(path)));
         }
@@ -143,6 +148,20 @@ pub(crate) fn route(
         return Ok((up, normalise(&trimmed[first.len()..])));
     }
     Err(NoRoute::Unknown)
+}
+
+/// `target` with any `user:password@` of an absolute-form URL taken out (for the log and
+/// messages).
+pub(crate) fn without_userinfo(target: &str) -> String {
+    let (scheme, rest) = match target.find("://") {
+        Some(i) => target.split_at(i + 3),
+        None => ("", target),
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}{}", &rest[at + 1..]),
+        None => target.to_owned(),
+    }
 }
 
 fn normalise(path: &str) -> String {
@@ -191,6 +210,19 @@ mod tests {
             Err(NoRoute::Forbidden("evil.test".into()))
         );
         assert_eq!(route("/v1/projects", None, &none), Err(NoRoute::Unknown));
+        for userinfo in [
+            "http://u:PW@numbers.api.sinch.com/v1",
+            "http://numbers.api.sinch.com:443@evil.test/x",
+        ] {
+            match route(userinfo, None, &none) {
+                Err(NoRoute::Forbidden(shown)) => {
+                    assert!(!shown.contains("PW") && !shown.contains('@'), "{shown}")
+                }
+                other => panic!("{userinfo}: {other:?}"),
+            }
+        }
+        assert_eq!(without_userinfo("http://u:PW@h/p?q"), "http://h/p?q");
+        assert_eq!(without_userinfo("/p@x"), "/p@x");
         let o = Overrides::parse(&["numbers.api.sinch.com=http://127.0.0.1:9".into()]).unwrap();
         let (up, _) = route("/numbers.api.sinch.com/v1", None, &o).unwrap();
         assert_eq!(up.origin, "http://127.0.0.1:9");

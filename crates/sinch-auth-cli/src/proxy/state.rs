@@ -42,7 +42,12 @@ pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) agent: ureq::Agent,
     counters: [AtomicU64; COUNTERS.len()],
-    provider: OnceLock<std::result::Result<TokenProvider, sinch_auth::Error>>,
+    provider: OnceLock<Result<TokenProvider>>,
+    // Read from the environment on first use, then kept: the secret is decoded once, not on
+    // every request.
+    application: OnceLock<Result<ApplicationCredentials>>,
+    service_plan: OnceLock<Result<ServicePlanCredentials>>,
+    mailgun: OnceLock<Result<MailgunCredentials>>,
     /// Requests being handled (graceful shutdown waits for zero).
     pub(crate) in_flight: AtomicU64,
     log: Mutex<()>,
@@ -64,6 +69,9 @@ impl State {
             agent,
             counters: Default::default(),
             provider: OnceLock::new(),
+            application: OnceLock::new(),
+            service_plan: OnceLock::new(),
+            mailgun: OnceLock::new(),
             in_flight: AtomicU64::new(0),
             log: Mutex::new(()),
         }
@@ -129,21 +137,19 @@ impl State {
             }
             return false;
         }
-        ApplicationCredentials::from_env().is_ok()
-            || ServicePlanCredentials::from_env().is_ok()
-            || MailgunCredentials::from_env().is_ok()
+        self.application().is_ok() || self.service_plan().is_ok() || self.mailgun().is_ok()
     }
 
-    pub(crate) fn application(&self) -> Result<ApplicationCredentials> {
-        ApplicationCredentials::from_env()
+    pub(crate) fn application(&self) -> Result<&ApplicationCredentials> {
+        cached(&self.application, ApplicationCredentials::from_env)
     }
 
-    pub(crate) fn service_plan(&self) -> Result<ServicePlanCredentials> {
-        ServicePlanCredentials::from_env()
+    pub(crate) fn service_plan(&self) -> Result<&ServicePlanCredentials> {
+        cached(&self.service_plan, ServicePlanCredentials::from_env)
     }
 
-    pub(crate) fn mailgun(&self) -> Result<MailgunCredentials> {
-        MailgunCredentials::from_env()
+    pub(crate) fn mailgun(&self) -> Result<&MailgunCredentials> {
+        cached(&self.mailgun, MailgunCredentials::from_env)
     }
 
     /// One access-log line: method, host, path (no query), status, bytes, duration. Never a
@@ -169,4 +175,8 @@ impl State {
             took.as_millis()
         );
     }
+}
+
+fn cached<T>(cell: &OnceLock<Result<T>>, read: fn() -> Result<T>) -> Result<&T> {
+    cell.get_or_init(read).as_ref().map_err(Clone::clone)
 }

@@ -377,11 +377,12 @@ impl WebhookReceiver {
             }
             _ => None,
         };
+        let public_url = self.public_url(delivery, signed_path.as_deref());
         Ok(Verified {
             product: self.product,
             secret_index,
             signed_path,
-            public_url: self.public_url(delivery),
+            public_url,
             replay_key,
         })
     }
@@ -538,7 +539,8 @@ impl WebhookReceiver {
         })
     }
 
-    fn public_url(&self, d: &Delivery<'_>) -> Option<String> {
+    /// `signed_path`: the path already worked out for an application-signed product.
+    fn public_url(&self, d: &Delivery<'_>, signed_path: Option<&str>) -> Option<String> {
         if !self.trust_forwarded {
             return None;
         }
@@ -554,10 +556,10 @@ impl WebhookReceiver {
             .host
             .or_else(|| first_value(h, "x-forwarded-host"))
             .or_else(|| first_value(h, "host"))?;
-        let path = self
-            .signed_path(d)
-            .ok()
-            .unwrap_or_else(|| d.path.to_owned());
+        let path = match signed_path {
+            Some(p) => p.to_owned(),
+            None => self.signed_path(d).unwrap_or_else(|_| d.path.to_owned()),
+        };
         Some(format!("{}://{host}{path}", proto.to_ascii_lowercase()))
     }
 }
