@@ -119,3 +119,40 @@ for (const example of ['webhook_express.js', 'webhook_fastify.js', 'webhook_fetc
     }
   })
 }
+
+test('the sinch-auth bin runs the proxy: no credentials in, the local server accepts what comes out', async () => {
+  const server = await startLocalServer()
+  const env = { ...process.env, ...server.env }
+  delete env.SINCH_API_BASE_URL
+  const proxy = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--exit-on-stdin-close',
+    '--override-host', `numbers.api.sinch.com=${server.url}`], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  let log = ''
+  proxy.stderr.on('data', (d) => { log += d })
+  try {
+    const line = await new Promise((resolve, reject) => {
+      let out = ''
+      proxy.stdout.on('data', (d) => {
+        out += d
+        if (out.includes('\n')) resolve(out.split('\n')[0])
+      })
+      proxy.once('exit', () => reject(new Error(`proxy exited: ${log}`)))
+    })
+    const port = Number(line.match(/127\.0\.0\.1:(\d+)/)[1])
+    const path = new URL(server.numbersUrl).pathname
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/numbers.api.sinch.com${path}`,
+        { headers: { 'X-Sinch-Proxy': '1' } })
+      const body = await res.text()
+      assert.equal(res.status, 200, body)
+    }
+    assert.equal((await server.counters()).token_requests, 1)
+    const exited = new Promise((resolve) => proxy.once('exit', resolve))
+    proxy.stdin.end()
+    assert.equal(await exited, 0)
+    assert.match(log, /GET numbers\.api\.sinch\.com \S+ 200 /)
+    assert.match(log, /proxy: info token fetched \(key /)
+  } finally {
+    proxy.kill()
+    await server.stop()
+  }
+})

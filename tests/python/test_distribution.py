@@ -4,6 +4,7 @@ against the installed wheel rather than the source tree."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -157,3 +158,48 @@ def test_pytest_fixture_points_the_environment_at_the_server(sinch_env: LocalSer
     assert provider.token_url == sinch_env.token_url
     assert provider.authorization().startswith("Bearer ")
     assert sinch_env.counters()["token_requests"] == 1
+
+
+def test_the_installed_command_runs_the_proxy() -> None:
+    """`sinch-auth proxy` from the package's command: a request without credentials goes in,
+    the local server's verifier accepts what comes out."""
+    with local_server() as s:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SINCH_", "MAILGUN_"))}
+        env.update({k: v for k, v in s.env.items() if k != "SINCH_API_BASE_URL"})
+        proc = subprocess.Popen(
+            [
+                str(BIN / "sinch-auth"),
+                "proxy",
+                "--port",
+                "0",
+                "--exit-on-stdin-close",
+                "--override-host",
+                f"numbers.api.sinch.com={s.url}",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None and proc.stdin is not None
+            line = proc.stdout.readline()
+            assert line.startswith("sinch-auth proxy on http://127.0.0.1:"), line
+            port = int(line.strip().rsplit(":", 1)[1])
+            path = s.numbers_url.removeprefix(s.url)
+            for _ in range(2):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", f"/numbers.api.sinch.com{path}", headers={"X-Sinch-Proxy": "1"})
+                resp = conn.getresponse()
+                assert resp.status == 200, resp.read()
+                conn.close()
+            assert s.counters()["token_requests"] == 1
+            proc.stdin.close()
+            assert proc.wait(timeout=10) == 0
+            assert proc.stderr is not None
+            log = proc.stderr.read()
+            assert "GET numbers.api.sinch.com" in log and " 200 " in log, log
+            assert "proxy: info token fetched (key " in log, log
+        finally:
+            proc.kill()

@@ -1,9 +1,15 @@
 //! `make bench`'s proxy numbers, side by side in one run: the latency a warm `sinch-auth
 //! proxy` adds to a keep-alive request (p50, p99 of the per-round differences), and the
 //! throughput of 512 MiB down and up through a bearer route next to the same transfer
-//! direct, with the proxy's peak RSS growth. The upstreams are threads of this program on
-//! loopback; tokens come from an in-process local server.
-//! `proxy_bench PATH_TO_SINCH_AUTH` prints one JSON object per line.
+//! direct and through a bare relay (a process that only copies bytes between two sockets:
+//! what any proxy process costs on this machine before it does any HTTP), with the CPU time
+//! the proxy and the relay spend per transfer and the proxy's peak RSS growth. It also
+//! prints the ceiling the machine's cores put on any proxy that spends the measured CPU: the
+//! client and upstream (this process) and the proxy share the cores, so a transfer cannot
+//! take less than their CPU seconds over the core count. The
+//! upstreams are threads of this program on loopback; tokens come from an in-process local
+//! server. `proxy_bench PATH_TO_SINCH_AUTH` prints one JSON object per line
+//! (`proxy_bench relay PORT` is the bare relay, started by the bench itself).
 
 use sinch_auth_server::LocalServer;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -12,6 +18,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SIZE: u64 = 512 * 1024 * 1024;
+/// Transfers of each kind; the medians are reported.
+const ROUNDS: usize = 3;
 
 /// Reads one request head (and a Content-Length body into the sink); false at EOF.
 fn read_request(r: &mut BufReader<TcpStream>) -> Option<(String, u64)> {
@@ -131,24 +139,53 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+/// CPU seconds (user + system) the process has used.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }
 
-fn main() {
-    let exe = std::env::args()
-        .nth(1)
-        .expect("usage: proxy_bench PATH_TO_SINCH_AUTH");
-    let server = LocalServer::start_default().unwrap();
-    let up = upstream();
-    let mut child = Command::new(exe)
-        .args(["proxy", "--port", "0", "--quiet", "--exit-on-stdin-close"])
-        .args([
-            "--override-host",
-            &format!("numbers.api.sinch.com=http://127.0.0.1:{up}"),
-        ])
-        .env_clear()
-        .envs(server.env_vars())
+/// The bare relay: per connection, one thread per direction copying 256 KiB at a time.
+fn relay(upstream: u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    println!(
+        "relay on 127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    for caller in listener.incoming().flatten() {
+        let up = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+        for (mut from, mut to) in [
+            (caller.try_clone().unwrap(), up.try_clone().unwrap()),
+            (up, caller),
+        ] {
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 256 * 1024];
+                while let Ok(n @ 1..) = from.read(&mut buf) {
+                    if to.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = to.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    }
+}
+
+/// Starts `exe args`, returns it and the port on the first line it prints.
+fn start(mut command: Command) -> (std::process::Child, u16) {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -157,11 +194,48 @@ fn main() {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let port: u16 = line
+    let port = line
         .rsplit(':')
         .next()
         .and_then(|p| p.trim().parse().ok())
-        .expect("the proxy's port");
+        .expect("a port");
+    (child, port)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let exe = args.next().expect("usage: proxy_bench PATH_TO_SINCH_AUTH");
+    if exe == "relay" {
+        return relay(
+            args.next()
+                .and_then(|p| p.parse().ok())
+                .expect("relay PORT"),
+        );
+    }
+    let server = LocalServer::start_default().unwrap();
+    let up = upstream();
+    let mut proxy = Command::new(exe);
+    proxy
+        .args(["proxy", "--port", "0", "--quiet", "--exit-on-stdin-close"])
+        .args([
+            "--override-host",
+            &format!("numbers.api.sinch.com=http://127.0.0.1:{up}"),
+        ])
+        .env_clear()
+        .envs(server.env_vars());
+    let (mut child, port) = start(proxy);
+    let mut relay_command = Command::new(std::env::current_exe().unwrap());
+    relay_command.args(["relay", &up.to_string()]);
+    let (mut relay_child, relay_port) = start(relay_command);
     let host = format!("Host: 127.0.0.1:{port}\r\nX-Sinch-Proxy: 1");
     let via = |path: &str| format!("GET /numbers.api.sinch.com{path} HTTP/1.1\r\n{host}");
     let direct_head = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{up}");
@@ -204,9 +278,12 @@ fn main() {
         );
     }
 
-    // Throughput and memory: 512 MiB down and up, direct then proxied.
+    // Throughput and memory: 512 MiB down and up, direct, through the bare relay and through
+    // the proxy, interleaved, ROUNDS times each.
     let pid = child.id();
     let before = peak_rss_kib(pid);
+    let mut relayed = Client::new(relay_port);
+    let relay_head = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{up}");
     let rate = |client: &mut Client, head: &str, upload: bool| {
         let t = Instant::now();
         let n = if upload {
@@ -218,10 +295,46 @@ fn main() {
         assert_eq!(n, SIZE);
         SIZE as f64 / t.elapsed().as_secs_f64() / (1024.0 * 1024.0)
     };
+    let timed = |client: &mut Client, head: &str, upload: bool, pid: u32| {
+        let cpu = cpu_seconds(pid);
+        let r = rate(client, head, upload);
+        (r, cpu_seconds(pid) - cpu)
+    };
+    let me = std::process::id();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     for (label, upload) in [("down", false), ("up", true)] {
-        let d = rate(&mut direct, &direct_head("/big"), upload);
-        let p = rate(&mut proxied, &via("/big"), upload);
-        println!("{{\"name\": \"proxy/throughput/{label}\", \"direct_mib_s\": {d:.0}, \"proxied_mib_s\": {p:.0}}}");
+        let (mut d, mut r, mut p, mut r_cpu, mut p_cpu, mut ends_cpu) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        for _ in 0..ROUNDS {
+            d.push(rate(&mut direct, &direct_head("/big"), upload));
+            let (rate_r, cpu_r) =
+                timed(&mut relayed, &relay_head("/big"), upload, relay_child.id());
+            let ends = cpu_seconds(me);
+            let (rate_p, cpu_p) = timed(&mut proxied, &via("/big"), upload, pid);
+            ends_cpu.push(cpu_seconds(me) - ends);
+            r.push(rate_r);
+            r_cpu.push(cpu_r);
+            p.push(rate_p);
+            p_cpu.push(cpu_p);
+        }
+        let (ends_cpu, p_cpu) = (median(ends_cpu), median(p_cpu));
+        let ceiling = (SIZE as f64 / (1024.0 * 1024.0)) * cores / (ends_cpu + p_cpu);
+        println!(
+            "{{\"name\": \"proxy/throughput/{label}\", \"direct_mib_s\": {:.0}, \"relay_mib_s\": {:.0}, \"proxied_mib_s\": {:.0}, \"relay_cpu_s\": {:.2}, \"proxy_cpu_s\": {:.2}, \"ends_cpu_s\": {:.2}, \"cores\": {cores}, \"ceiling_mib_s\": {:.0}}}",
+            median(d),
+            median(r),
+            median(p),
+            median(r_cpu),
+            p_cpu,
+            ends_cpu,
+            ceiling
+        );
     }
     println!(
         "{{\"name\": \"proxy/rss_growth\", \"mib\": {:.1}}}",
@@ -229,6 +342,8 @@ fn main() {
     );
     drop(child.stdin.take());
     let _ = child.wait_timeout_or_kill();
+    let _ = relay_child.kill();
+    let _ = relay_child.wait();
 }
 
 trait WaitOrKill {

@@ -23,6 +23,13 @@ pub struct Args {
     /// when set): reachable, the ACL allows the commands, the round trip.
     #[arg(long, value_name = "URL")]
     shared_cache: Option<String>,
+    /// Look for a running `sinch-auth proxy` here (default: the proxy's own default,
+    /// http://127.0.0.1:8787, reported only when something answers there).
+    #[arg(long, value_name = "URL")]
+    proxy: Option<String>,
+    /// The proxy's token, for a proxy started with --token-file.
+    #[arg(long, value_name = "PATH")]
+    proxy_token_file: Option<std::path::PathBuf>,
     /// Machine-readable output: {"ok": bool, "sections": [{"title", "auth_model", "checks":
     /// [{"status": "ok"|"warn"|"fail", "message"}]}]}.
     #[arg(long)]
@@ -44,6 +51,15 @@ impl Report {
                 .push(json!({"title": title, "auth_model": model.as_str(), "checks": []}));
         } else {
             println!("— {title}: {} credentials", model.as_str());
+        }
+    }
+    /// A section about something other than one set of credentials.
+    fn heading(&mut self, title: &str) {
+        if self.json {
+            self.sections
+                .push(json!({"title": title, "auth_model": null, "checks": []}));
+        } else {
+            println!("— {title}");
         }
     }
     fn record(&mut self, status: &str, mark: char, message: &str) {
@@ -257,6 +273,18 @@ pub fn run(a: Args) -> CmdResult {
     if let (Some(url), false) = (shared, a.offline) {
         check_shared_cache(&mut r, url.trim());
     }
+    if a.proxy.is_some() || !a.offline {
+        let token = match &a.proxy_token_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?
+                    .trim()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        check_proxy(&mut r, a.proxy.as_deref(), token.as_deref());
+    }
     if r.json {
         print_json(&json!({"ok": !r.failed, "sections": r.sections}));
     }
@@ -264,6 +292,95 @@ pub fn run(a: Args) -> CmdResult {
         Err(Failure::failed(""))
     } else {
         Ok(())
+    }
+}
+
+/// A running `sinch-auth proxy` at `asked` (or at its default address, said only when
+/// something answers there): whether it is one, ready, and what its counters point at.
+fn check_proxy(r: &mut Report, asked: Option<&str>, token: Option<&str>) {
+    use crate::proxy::probe::{default_url, probe, Found};
+    let default = default_url();
+    let url = asked.unwrap_or(&default).trim_end_matches('/');
+    let found = probe(url, token);
+    if asked.is_none() && matches!(found, Found::Nothing) {
+        return;
+    }
+    r.heading(&format!("Proxy at {url}"));
+    // What the user asked about is a failure when it is not there; at the default address,
+    // only a warning.
+    let problem = |r: &mut Report, m: String| {
+        if asked.is_some() {
+            r.fail(m)
+        } else {
+            r.warn(m)
+        }
+    };
+    let (version, ready, counters) = match found {
+        Found::Nothing => {
+            return r.fail(format!(
+                "nothing listens at {url}: start one with `sinch-auth proxy` (--port to choose the port)"
+            ))
+        }
+        Found::Unreachable(why) => return problem(r, format!("{url} did not answer: {why}")),
+        Found::Other(what) => {
+            return problem(
+                r,
+                format!("{url} is not a sinch-auth proxy ({what}); `sinch-auth proxy --port` another port"),
+            )
+        }
+        Found::NeedsToken if token.is_some() => {
+            return r.fail(format!(
+                "a sinch-auth proxy runs at {url} and refuses this proxy token: use the one in its --token-file"
+            ))
+        }
+        Found::NeedsToken => {
+            r.ok(format!("a sinch-auth proxy runs at {url}"));
+            return r.warn(
+                "it wants its proxy token: --proxy-token-file PATH (its --token-file) shows its state",
+            );
+        }
+        Found::Proxy {
+            version,
+            ready,
+            counters,
+        } => (version, ready, counters),
+    };
+    r.ok(format!("a sinch-auth proxy {version} runs at {url}"));
+    if version != env!("CARGO_PKG_VERSION") {
+        r.warn(format!(
+            "this sinch-auth is {}, the proxy {version}: restart the proxy with this one",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if ready {
+        r.ok("ready: it holds a valid credential");
+    } else {
+        r.warn("not ready yet: no valid token (the first /.sinch-auth/ready starts the fetch); if it stays so, check the credentials in the proxy's environment and its log");
+    }
+    let n = |name: &str| counters.get(name).copied().unwrap_or(0);
+    r.ok(format!(
+        "{} requests proxied, {} signed; {} connections open, this check's included",
+        n("proxied"),
+        n("signed"),
+        n("open_connections")
+    ));
+    // (counter, what it counts, what went wrong and what to do)
+    let hints: [(&str, &str, &str); 8] = [
+        ("auth_unavailable", "request", "answered 503 auth-unavailable: the proxy could not get a token (the credentials in its environment, or the token endpoint; its log says which)"),
+        ("rejected_guard", "request", "refused without the X-Sinch-Proxy: 1 header: add it to the client (curl -H 'X-Sinch-Proxy: 1')"),
+        ("rejected_host", "request", "refused for a Host that is neither loopback nor a Sinch host: call the proxy by 127.0.0.1 or localhost"),
+        ("rejected_origin", "request", "refused for an Origin header (a browser page): --allow-origin lets one origin in"),
+        ("rejected_token", "request", "refused without the proxy token: Proxy-Authorization: Bearer <token> or X-Sinch-Proxy-Token"),
+        ("rejected_upstream", "request", "refused for a host that is not a Sinch host of the product table"),
+        ("upstream_errors", "request", "that could not reach the upstream (502): the network, or an --override-host that is down"),
+        ("connections_refused", "connection", "turned away over --max-connections: clients holding idle connections?"),
+    ];
+    for (counter, noun, hint) in hints {
+        match n(counter) {
+            0 => {}
+            1 => r.warn(format!("1 {noun} {hint}")),
+            more => r.warn(format!("{more} {noun}s {hint}")),
+        }
     }
 }
 

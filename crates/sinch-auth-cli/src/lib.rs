@@ -70,6 +70,7 @@ enum Command {
     /// Run the local Sinch-compatible server, or send a signed test webhook.
     Serve(serve::Args),
     /// A local proxy that adds Sinch auth to any tool's requests (curl, Postman, any language).
+    #[command(after_help = proxy::RECIPES)]
     Proxy(proxy::Args),
     /// The whole library at work against an in-process local server.
     Demo(demo::Args),

@@ -120,17 +120,7 @@ fn read_reply(stream: impl Read) -> Reply {
         body.resize(n.parse().unwrap(), 0);
         r.read_exact(&mut body).unwrap();
     } else if get("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size).unwrap();
-            let n = usize::from_str_radix(size.trim(), 16).unwrap();
-            let mut chunk = vec![0; n + 2];
-            r.read_exact(&mut chunk).unwrap();
-            body.extend_from_slice(&chunk[..n]);
-            if n == 0 {
-                break;
-            }
-        }
+        body = read_chunked(&mut r);
     } else {
         let _ = r.read_to_end(&mut body);
     }
@@ -138,6 +128,22 @@ fn read_reply(stream: impl Read) -> Reply {
         status,
         headers,
         body,
+    }
+}
+
+/// A chunked body (no extensions or trailers), decoded.
+fn read_chunked(r: &mut impl BufRead) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let mut size = String::new();
+        r.read_line(&mut size).unwrap();
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        let mut chunk = vec![0; n + 2];
+        r.read_exact(&mut chunk).unwrap();
+        body.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            return body;
+        }
     }
 }
 
@@ -153,6 +159,26 @@ fn send(port: u16, head: &str, body: &[u8]) -> Reply {
     s.write_all(req.as_bytes()).unwrap();
     s.write_all(body).unwrap();
     read_reply(s)
+}
+
+/// The proxy's `/.sinch-auth/counters`.
+fn counters(port: u16) -> serde_json::Value {
+    let r = send(
+        port,
+        &format!("GET /.sinch-auth/counters HTTP/1.1\nHost: 127.0.0.1:{port}"),
+        b"",
+    );
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+/// How every token the local server issues starts (a JWT's `{"alg":"HS256",…` header).
+const JWT_HEAD: &str = "eyJhbGciOi";
+
+/// Each of `lines` is somewhere in the proxy's `log`.
+fn assert_logged(log: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(log.contains(line), "{line:?} not in {log}");
+    }
 }
 
 /// The headers a well-behaved client adds.
@@ -250,11 +276,11 @@ const OK_EMPTY: &str = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: clos
 fn bearer_and_signed_requests_reach_the_local_server_and_pass_its_checks() {
     let server = LocalServer::start_default().unwrap();
     let k = server.keys();
+    // The most verbose level: the log below must still hold no secret.
+    let mut args = overrides(&server);
+    args.push("--verbose".to_owned());
     let proxy = Proxy::start(
-        &overrides(&server)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
         &env_for(&server),
     );
     let p = proxy.port;
@@ -313,12 +339,7 @@ fn bearer_and_signed_requests_reach_the_local_server_and_pass_its_checks() {
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     let c = server.counters();
     assert_eq!((c.signed_ok, c.signed_requests), (2, 2));
-    let counters = send(
-        p,
-        &format!("GET /.sinch-auth/counters HTTP/1.1\nHost: 127.0.0.1:{p}"),
-        b"",
-    );
-    let v: serde_json::Value = serde_json::from_slice(&counters.body).unwrap();
+    let v = counters(p);
     assert_eq!(
         (v["signed"].as_u64(), v["too_large"].as_u64()),
         (Some(2), Some(1))
@@ -336,6 +357,17 @@ fn bearer_and_signed_requests_reach_the_local_server_and_pass_its_checks() {
         log.contains("proxy: POST calling.api.sinch.com /calling/v1/callouts 413"),
         "{log}"
     );
+    // The core's token events and the proxy's routes are in it.
+    assert_logged(
+        &log,
+        &[
+            "proxy: debug token request started (key ",
+            "proxy: info token fetched (key ",
+            "proxy: debug GET numbers.api.sinch.com/v1/projects/",
+            "with application credentials",
+        ],
+    );
+    assert!(!log.contains(JWT_HEAD), "a token in {log}");
     for secret in [
         k.key_secret.as_str(),
         k.app_secret.as_str(),
@@ -526,11 +558,10 @@ fn never_an_expired_token_and_one_retry_after_an_expired_token_401() {
     })
     .unwrap();
     let k = server.keys();
+    let mut args = overrides(&server);
+    args.push("--verbose".to_owned());
     let proxy = Proxy::start(
-        &overrides(&server)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
         &env_for(&server),
     );
     let p = proxy.port;
@@ -580,6 +611,19 @@ fn never_an_expired_token_and_one_retry_after_an_expired_token_401() {
     }
     assert_eq!(server.counters().api_requests, before);
     assert_eq!(server.counters().api_expired, 1);
+    // The log says what happened, at the most verbose level without a token.
+    let log = proxy.stop();
+    assert_logged(
+        &log,
+        &[
+            "proxy: info cached token invalidated after a 401 (key ",
+            "the upstream's 401 says the token expired; dropped, and the request sent once more",
+            "proxy: warn no valid credential, answered 503: ",
+            "proxy: warn token request failed (key ",
+        ],
+    );
+    assert!(!log.contains(JWT_HEAD), "a token in {log}");
+    assert!(!log.contains(&k.key_secret), "the key secret in {log}");
 }
 
 #[test]
@@ -759,6 +803,13 @@ fn unix_socket_is_0600_and_the_token_is_required() {
             std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777,
             0o600
         );
+        // Made 0600 in a private directory and moved into place: nothing else is left.
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["p.sock", "token"]);
         let ask = |extra: &str| {
             let mut s = UnixStream::connect(&sock).unwrap();
             write!(s, "GET /.sinch-auth/health HTTP/1.1\r\nHost: localhost\r\n{extra}Connection: close\r\n\r\n").unwrap();
@@ -914,4 +965,475 @@ fn sms_and_mailgun_hosts_get_their_own_credentials_and_no_proxy_headers_leave() 
         "{}",
         seen[0]
     );
+}
+
+/// The heads and bodies an upstream received.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// An upstream that reads each request (a Content-Length or chunked body, decoded), records
+/// its head and body, writes `answer(head)` and closes.
+fn scripted(
+    answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+) -> (u16, Seen, Arc<AtomicU64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let connections = Arc::new(AtomicU64::new(0));
+    let (s, c, answer) = (seen.clone(), connections.clone(), Arc::new(answer));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            c.fetch_add(1, Ordering::SeqCst);
+            let (s, answer) = (s.clone(), answer.clone());
+            std::thread::spawn(move || {
+                let mut r = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                loop {
+                    let mut l = String::new();
+                    if r.read_line(&mut l).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push_str(&l);
+                    if l == "\r\n" {
+                        break;
+                    }
+                }
+                let lower = head.to_ascii_lowercase();
+                let mut body = Vec::new();
+                if lower.contains("transfer-encoding: chunked") {
+                    body = read_chunked(&mut r);
+                } else if let Some(v) = lower
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                {
+                    body.resize(v.trim().parse().unwrap(), 0);
+                    r.read_exact(&mut body).unwrap();
+                }
+                let reply = answer(&head);
+                s.lock().unwrap().push((head, body));
+                let mut w = stream;
+                let _ = w.write_all(&reply);
+            });
+        }
+    });
+    (port, seen, connections)
+}
+
+#[test]
+fn an_upstream_failing_mid_body_closes_the_callers_connection() {
+    let server = LocalServer::start_default().unwrap();
+    let (port, _, _) = scripted(|head| {
+        let mut a = if head.contains("/length") {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".to_vec()
+        } else {
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n".to_vec()
+        };
+        a.extend_from_slice(&[b'x'; 100]);
+        a
+    });
+    let up = format!("numbers.api.sinch.com=http://127.0.0.1:{port}");
+    let proxy = Proxy::start(&["--override-host", &up], &env_for(&server));
+    let p = proxy.port;
+    for path in ["/length", "/chunked"] {
+        let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            s,
+            "GET /numbers.api.sinch.com{path} HTTP/1.1\r\n{}\r\n\r\n",
+            guarded(p).replace('\n', "\r\n")
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let mut got = Vec::new();
+        let end = s.read_to_end(&mut got);
+        let took = started.elapsed();
+        // The caller sees the end at once (a reset or EOF), not after its own timeout.
+        assert!(took < Duration::from_secs(5), "{path}: {took:?} {end:?}");
+        let text = String::from_utf8_lossy(&got);
+        assert!(text.starts_with("HTTP/1.1 200"), "{path}: {text}");
+        assert!(got.len() < 1000, "{path}: {} bytes", got.len());
+    }
+    let v = counters(p);
+    assert_eq!(v["answers_cut_short"], 2, "{v}");
+    let log = proxy.stop();
+    assert!(log.contains(" 200 cut-short "), "{log}");
+}
+
+#[test]
+fn answers_keep_their_framing_for_each_caller() {
+    let server = LocalServer::start_default().unwrap();
+    let (port, _, _) = scripted(|head| {
+        if head.starts_with("HEAD") {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n".to_vec()
+        } else {
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+                .to_vec()
+        }
+    });
+    let up = format!("numbers.api.sinch.com=http://127.0.0.1:{port}");
+    let proxy = Proxy::start(&["--override-host", &up], &env_for(&server));
+    let p = proxy.port;
+    let g = guarded(p).replace('\n', "\r\n");
+    // HTTP/1.1, kept alive: chunked stays chunked; then a HEAD on the same connection.
+    let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    write!(s, "GET /numbers.api.sinch.com/a HTTP/1.1\r\n{g}\r\n\r\n").unwrap();
+    let reply = read_reply(&mut r);
+    assert_eq!(reply.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(reply.header("content-length"), None);
+    assert_eq!(reply.text(), "abcdefg");
+    write!(s, "HEAD /numbers.api.sinch.com/a HTTP/1.1\r\n{g}\r\n\r\n").unwrap();
+    let mut status = String::new();
+    r.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    let mut head = String::new();
+    loop {
+        let mut l = String::new();
+        r.read_line(&mut l).unwrap();
+        if l == "\r\n" {
+            break;
+        }
+        head.push_str(&l);
+    }
+    assert!(head.contains("Content-Length: 5"), "{head}");
+    // No body after a HEAD answer: the connection is ready for the next request.
+    write!(
+        s,
+        "GET /.sinch-auth/health HTTP/1.1\r\n{g}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let health = read_reply(&mut r);
+    assert_eq!(health.status, 200);
+    let health: serde_json::Value = serde_json::from_slice(&health.body).unwrap();
+    assert_eq!(
+        (&health["status"], &health["service"]),
+        (&"ok".into(), &"sinch-auth proxy".into())
+    );
+    // HTTP/1.0 cannot take chunked: the same answer comes with a Content-Length.
+    let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(s, "GET /numbers.api.sinch.com/a HTTP/1.0\r\n{g}\r\n\r\n").unwrap();
+    let reply = read_reply(s);
+    assert_eq!(reply.header("content-length"), Some("7"));
+    assert_eq!(reply.header("transfer-encoding"), None);
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert_eq!(reply.text(), "abcdefg");
+    // An HTTP/1.0 caller asking to keep the connection is told it is kept, and it is.
+    let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    for _ in 0..2 {
+        write!(
+            s,
+            "GET /numbers.api.sinch.com/a HTTP/1.0\r\n{g}\r\nConnection: keep-alive\r\n\r\n"
+        )
+        .unwrap();
+        let reply = read_reply(&mut r);
+        assert_eq!(reply.header("connection"), Some("keep-alive"));
+        assert_eq!(reply.text(), "abcdefg");
+    }
+}
+
+#[test]
+fn request_bodies_arrive_whole_and_ambiguous_ones_never_leave() {
+    let server = LocalServer::start_default().unwrap();
+    let (port, seen, connections) =
+        scripted(|_| b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".to_vec());
+    let up = format!("numbers.api.sinch.com=http://127.0.0.1:{port}");
+    let proxy = Proxy::start(&["--override-host", &up], &env_for(&server));
+    let p = proxy.port;
+    let g = guarded(p).replace('\n', "\r\n");
+    let connect = || {
+        let s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s
+    };
+    // Chunked up (with an extension and a trailer): the upstream gets the same bytes.
+    let mut s = connect();
+    write!(
+        s,
+        "POST /numbers.api.sinch.com/c HTTP/1.1\r\n{g}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"
+    )
+    .unwrap();
+    assert_eq!(read_reply(s).status, 204);
+    // Expect: 100-continue: the body is sent only after the proxy says so.
+    let mut s = connect();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    write!(
+        s,
+        "PUT /numbers.api.sinch.com/e HTTP/1.1\r\n{g}\r\nExpect: 100-continue\r\nContent-Length: 4\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(line, "HTTP/1.1 100 Continue\r\n");
+    r.read_line(&mut line).unwrap();
+    s.write_all(b"ping").unwrap();
+    assert_eq!(read_reply(r).status, 204);
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].1, b"hello world");
+        assert!(
+            !seen[0].0.to_ascii_lowercase().contains("x-t:"),
+            "{}",
+            seen[0].0
+        );
+        assert_eq!(seen[1].1, b"ping");
+        assert!(!seen[1].0.to_ascii_lowercase().contains("expect:"));
+    }
+    let before = connections.load(Ordering::SeqCst);
+    // Framing two parsers could read differently is refused before anything leaves.
+    for extra in [
+        "Transfer-Encoding: chunked\r\nContent-Length: 5",
+        "Content-Length: 5\r\nContent-Length: 6",
+        "Transfer-Encoding: gzip",
+    ] {
+        let mut s = connect();
+        write!(
+            s,
+            "POST /numbers.api.sinch.com/s HTTP/1.1\r\n{g}\r\n{extra}\r\n\r\nhello"
+        )
+        .unwrap();
+        let reply = read_reply(s);
+        assert!(
+            matches!(reply.status, 400 | 501),
+            "{extra}: {}",
+            reply.status
+        );
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/problem+json")
+        );
+    }
+    let v = counters(p);
+    assert_eq!(v["bad_requests"], 3, "{v}");
+    // An answer before the body (no guard header): the caller still reads it whole. (On Linux
+    // this holds with or without the proxy's lingering close: see serve.rs.)
+    let mut s = connect();
+    write!(
+        s,
+        "POST /numbers.api.sinch.com/u HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nContent-Length: 4000000\r\n\r\n"
+    )
+    .unwrap();
+    let _ = s.write_all(&vec![1u8; 1 << 20]);
+    let reply = read_reply(s);
+    assert_eq!(reply.status, 412);
+    assert!(reply.text().contains("X-Sinch-Proxy"), "{}", reply.text());
+    assert_eq!(connections.load(Ordering::SeqCst), before);
+}
+
+#[test]
+fn connections_over_the_cap_get_a_503_and_a_freed_place_is_served_again() {
+    // A cap of 0 would refuse every connection, health checks too: a usage error.
+    let zero = Command::new(assert_cmd::cargo::cargo_bin("sinch-auth"))
+        .args(["proxy", "--port", "0", "--max-connections", "0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--max-connections"));
+    let proxy = Proxy::start(&["--max-connections", "3"], &[]);
+    let p = proxy.port;
+    let connect = || {
+        let s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s
+    };
+    // Three idle callers hold every place (each has been accepted once it answers).
+    let mut idle: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut s = connect();
+            let head = format!("GET /.sinch-auth/health HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n");
+            s.write_all(head.as_bytes()).unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            assert!(line.contains(" 200 "), "{line}");
+            s
+        })
+        .collect();
+    // The fourth is answered at once, whether it has sent its request or not.
+    let refused = read_reply(connect());
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert!(
+        refused.text().contains("too-many-connections"),
+        "{}",
+        refused.text()
+    );
+    let mut sent_first = connect();
+    let head = format!("GET /.sinch-auth/health HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n");
+    sent_first.write_all(head.as_bytes()).unwrap();
+    assert_eq!(read_reply(sent_first).status, 503);
+    // A place freed is a place served.
+    drop(idle.pop());
+    let mut v = serde_json::Value::Null;
+    for _ in 0..100 {
+        let s = connect();
+        let mut s2 = s.try_clone().unwrap();
+        let req = format!(
+            "GET /.sinch-auth/counters HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nConnection: close\r\n\r\n"
+        );
+        s2.write_all(req.as_bytes()).unwrap();
+        let r = read_reply(s);
+        if r.status == 200 {
+            v = serde_json::from_slice(&r.body).unwrap();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(v["open_connections"], 3, "{v}");
+    let refused_count = v["connections_refused"].as_u64().unwrap();
+    assert!(refused_count >= 2, "{v}");
+    drop(idle);
+    let log = proxy.stop();
+    assert!(log.contains(" 503 "), "{log}");
+}
+
+/// `sinch-auth doctor --offline --json` with `args`; its exit code and the checks of its
+/// proxy section as (status, message).
+fn doctor(args: &[&str], env: &[(String, String)]) -> (Option<i32>, Vec<(String, String)>) {
+    let o = Command::new(assert_cmd::cargo::cargo_bin("sinch-auth"))
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(["doctor", "--offline", "--json"])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    let checks = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["title"].as_str().unwrap_or("").starts_with("Proxy at "))
+        .flat_map(|s| s["checks"].as_array().unwrap().clone())
+        .map(|c| {
+            (
+                c["status"].as_str().unwrap().to_owned(),
+                c["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (o.status.code(), checks)
+}
+
+#[test]
+fn doctor_recognises_a_running_proxy_and_what_its_counters_point_at() {
+    let server = LocalServer::start_default().unwrap();
+    let env = env_for(&server);
+    let args = overrides(&server);
+    let proxy = Proxy::start(&args.iter().map(String::as_str).collect::<Vec<_>>(), &env);
+    let url = format!("http://127.0.0.1:{}", proxy.port);
+    let has = |checks: &[(String, String)], status: &str, text: &str| {
+        checks.iter().any(|(s, m)| s == status && m.contains(text))
+    };
+    // Found, named, and ready once the first probe's fetch is done.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let checks = loop {
+        let (code, checks) = doctor(&["--proxy", &url], &env);
+        assert!(
+            has(
+                &checks,
+                "ok",
+                &format!(
+                    "a sinch-auth proxy {} runs at {url}",
+                    env!("CARGO_PKG_VERSION")
+                )
+            ),
+            "{checks:?}"
+        );
+        if has(&checks, "ok", "ready: it holds a valid credential") {
+            assert_eq!(code, Some(0), "{checks:?}");
+            break checks;
+        }
+        assert!(has(&checks, "warn", "not ready yet"), "{checks:?}");
+        assert!(std::time::Instant::now() < deadline, "never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!checks.iter().any(|(s, _)| s == "warn"), "{checks:?}");
+    // A client without the guard header, and a proxied request: both show.
+    let p = proxy.port;
+    let path = format!("/v1/projects/{}/activeNumbers", server.keys().project_id);
+    let r = send(
+        p,
+        &format!("GET /numbers.api.sinch.com{path} HTTP/1.1\nHost: 127.0.0.1:{p}"),
+        b"",
+    );
+    assert_eq!(r.status, 412);
+    let r = send(
+        p,
+        &format!("GET /numbers.api.sinch.com{path} HTTP/1.1\n{}", guarded(p)),
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    let (_, checks) = doctor(&["--proxy", &url], &env);
+    assert!(has(&checks, "ok", "1 requests proxied"), "{checks:?}");
+    assert!(
+        has(
+            &checks,
+            "warn",
+            "1 request refused without the X-Sinch-Proxy: 1 header"
+        ),
+        "{checks:?}"
+    );
+    // Something else on the port, and nothing at all: failures that say so.
+    let (code, checks) = doctor(&["--proxy", &server.url()], &env);
+    assert_eq!(code, Some(1));
+    assert!(
+        has(&checks, "fail", "is not a sinch-auth proxy"),
+        "{checks:?}"
+    );
+    let free = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, checks) = doctor(&["--proxy", &format!("http://127.0.0.1:{free}")], &env);
+    assert_eq!(code, Some(1));
+    assert!(has(&checks, "fail", "nothing listens at"), "{checks:?}");
+    drop(proxy);
+
+    // A proxy with a token: recognised without it, read with it, a wrong one refused.
+    let dir = std::env::temp_dir().join(format!("sinch-auth-doctor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    let wrong = dir.join("wrong");
+    std::fs::write(&wrong, "x".repeat(64)).unwrap();
+    let tf = token_file.to_str().unwrap();
+    let proxy = Proxy::start(&["--token-file", tf], &env);
+    let url = format!("http://127.0.0.1:{}", proxy.port);
+    let (code, checks) = doctor(&["--proxy", &url], &env);
+    assert_eq!(code, Some(0));
+    assert!(
+        has(&checks, "ok", "a sinch-auth proxy runs at"),
+        "{checks:?}"
+    );
+    assert!(
+        has(&checks, "warn", "it wants its proxy token"),
+        "{checks:?}"
+    );
+    let (_, checks) = doctor(&["--proxy", &url, "--proxy-token-file", tf], &env);
+    assert!(has(&checks, "ok", "requests proxied"), "{checks:?}");
+    let (code, checks) = doctor(
+        &[
+            "--proxy",
+            &url,
+            "--proxy-token-file",
+            wrong.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        has(&checks, "fail", "refuses this proxy token"),
+        "{checks:?}"
+    );
+    let secret = std::fs::read_to_string(&token_file).unwrap();
+    assert!(!checks.iter().any(|(_, m)| m.contains(secret.trim())));
+    drop(proxy);
+    let _ = std::fs::remove_dir_all(&dir);
 }

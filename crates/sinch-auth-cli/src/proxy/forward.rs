@@ -6,7 +6,7 @@
 use super::route::Upstream;
 use super::state::State;
 use sinch_auth::{is_expired_token_challenge, sign_request, AuthModel, SignRequest};
-use std::io::{BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 /// Request headers never forwarded: hop-by-hop ones (RFC 9110 §7.6.1), the proxy's own, and
@@ -29,7 +29,7 @@ const DROPPED: &[&str] = &[
 ];
 const SIGNED: &[&str] = &["x-timestamp", "content-md5"];
 
-/// Response headers not passed back (hop-by-hop; tiny_http frames the body itself).
+/// Response headers not passed back (hop-by-hop; `respond` frames the body itself).
 const DROPPED_BACK: &[&str] = &[
     "connection",
     "keep-alive",
@@ -42,16 +42,16 @@ const DROPPED_BACK: &[&str] = &[
     "content-length",
 ];
 
-const COPY_BUFFER: usize = 256 * 1024;
+/// How the `type` of every problem the proxy answers starts (`doctor` tells the proxy's
+/// refusals from anything else's by it).
+pub(crate) const PROBLEM_TYPE: &str = "urn:sinch-auth:problem:";
 
 /// What the handler sends back: status, headers, and a streamed body of known or unknown
 /// length.
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, Vec<u8>)>,
-    /// A `BufReader` as the concrete type: `std::io::copy` (which tiny_http uses to send a
-    /// body) then writes whole buffers (256 KiB) instead of 8 KiB pieces, one syscall each.
-    pub(crate) body: BufReader<Box<dyn Read + Send>>,
+    pub(crate) body: Box<dyn Read + Send>,
     pub(crate) length: Option<usize>,
     /// An upstream 401 whose challenge says the token expired.
     pub(crate) expired_token: bool,
@@ -65,7 +65,7 @@ impl Answer {
             status,
             headers: vec![("Content-Type".to_owned(), content_type.as_bytes().to_vec())],
             length: Some(bytes.len()),
-            body: BufReader::new(Box::new(Cursor::new(bytes))),
+            body: Box::new(Cursor::new(bytes)),
             expired_token: false,
         }
     }
@@ -76,7 +76,7 @@ impl Answer {
             status,
             "application/problem+json",
             serde_json::json!({
-                "type": format!("urn:sinch-auth:problem:{kind}"),
+                "type": format!("{PROBLEM_TYPE}{kind}"),
                 "title": kind.replace('-', " "),
                 "status": status,
                 "detail": detail,
@@ -87,9 +87,10 @@ impl Answer {
 
 /// The incoming request, as the handler reads it.
 pub(crate) struct Incoming<'r> {
-    pub(crate) method: String,
+    pub(crate) method: &'r str,
     pub(crate) path: String,
-    pub(crate) headers: Vec<(String, String)>,
+    /// Names lowercased (as `http1` gives them).
+    pub(crate) headers: &'r [(String, String)],
     /// `Content-Length`, when the caller sent one (`None`: chunked or no body).
     pub(crate) length: Option<usize>,
     pub(crate) chunked: bool,
@@ -100,7 +101,7 @@ impl Incoming<'_> {
     fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
 
@@ -109,8 +110,20 @@ impl Incoming<'_> {
     }
 }
 
+/// Where the proxy's own log records go (see `logger.rs`).
+const LOG: &str = "sinch_auth::proxy";
+
 /// Sends `req` to `up` with the credential its product takes.
 pub(crate) fn forward(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
+    log::debug!(
+        target: LOG,
+        "{} {}{} -> {} with {} credentials",
+        req.method,
+        up.sinch_host,
+        req.path.split('?').next().unwrap_or(""),
+        up.origin,
+        up.model.as_str()
+    );
     match up.model {
         AuthModel::Application => signed(state, up, req),
         AuthModel::Project => bearer(state, up, req),
@@ -133,6 +146,7 @@ pub(crate) fn forward(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> A
 
 fn unavailable(state: &State, e: &sinch_auth::Error) -> Answer {
     state.count("auth_unavailable");
+    log::warn!(target: LOG, "no valid credential, answered 503: {}", e.message());
     Answer::problem(503, "auth-unavailable", e.message())
 }
 
@@ -149,11 +163,15 @@ fn bearer(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
     };
     state.count("injected");
     // Only a request without a body can be sent again (a streamed body is gone).
-    let again =
-        (!req.has_body()).then(|| (req.method.clone(), req.path.clone(), req.headers.clone()));
+    let again = (!req.has_body()).then(|| (req.method, req.path.clone(), req.headers));
     let answer = send(state, up, req, format!("Bearer {}", token.secret()));
     if let (true, Some((method, path, headers))) = (answer.expired_token, again) {
         state.count("retried_after_expiry");
+        log::info!(
+            target: LOG,
+            "{}: the upstream's 401 says the token expired; dropped, and the request sent once more",
+            up.sinch_host
+        );
         provider.invalidate(&token);
         let token = match provider.token() {
             Ok(t) => t,
@@ -199,7 +217,7 @@ fn signed(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
     }
     let content_type = req.header("content-type").unwrap_or("").to_owned();
     let timestamp = state.config.fixed_timestamp.clone();
-    let mut sign = SignRequest::new(&req.method, &req.path)
+    let mut sign = SignRequest::new(req.method, &req.path)
         .body(&body)
         .content_type(&content_type);
     if let Some(ts) = &timestamp {
@@ -222,7 +240,7 @@ fn signed(state: &Arc<State>, up: &Upstream, req: Incoming<'_>) -> Answer {
     let out = Incoming {
         method: req.method,
         path: req.path,
-        headers,
+        headers: &headers,
         length: Some(length),
         chunked: false,
         body: &mut cursor,
@@ -243,10 +261,8 @@ fn too_large(limit: usize) -> Answer {
 /// The request upstream with `authorization`, the answer streamed back.
 fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: String) -> Answer {
     let url = format!("{}{}", up.origin, req.path);
-    let mut builder = ureq::http::Request::builder()
-        .method(req.method.as_str())
-        .uri(&url);
-    for (n, v) in &req.headers {
+    let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
+    for (n, v) in req.headers {
         if DROPPED.iter().any(|d| n.eq_ignore_ascii_case(d)) {
             continue;
         }
@@ -266,11 +282,10 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
     }
     builder = builder.header("authorization", authorization);
     let has_body = req.has_body();
-    // Large reads on both sides (256 KiB): fewer, larger syscalls than 8 KiB copies.
-    let mut body = BufReader::with_capacity(COPY_BUFFER, req.body);
+    // ureq reads the caller's body straight into its output buffer (128 KiB per read).
     let result = if has_body {
         builder
-            .body(ureq::SendBody::from_reader(&mut body))
+            .body(ureq::SendBody::from_reader(req.body))
             .map_err(|e| e.to_string())
             .and_then(|r| state.agent.run(r).map_err(|e| describe(&e)))
     } else {
@@ -284,6 +299,7 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
         Ok(r) => r,
         Err(why) => {
             state.count("upstream_errors");
+            log::warn!(target: LOG, "{}: upstream unreachable: {why}", up.sinch_host);
             return Answer::problem(
                 502,
                 "upstream-unreachable",
@@ -320,10 +336,7 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
     Answer {
         status,
         headers,
-        body: BufReader::with_capacity(
-            COPY_BUFFER,
-            Box::new(Prefetch::new(resp.into_body().into_reader())),
-        ),
+        body: Box::new(resp.into_body().into_reader()),
         length,
         expired_token: expired,
     }
@@ -335,57 +348,31 @@ fn describe(e: &ureq::Error) -> String {
         ureq::Error::Io(io) => format!("connection failed ({})", io.kind()),
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection refused".to_owned(),
+        // These two would repeat the URL, and with it a query the access log leaves out.
+        ureq::Error::BadUri(_) => "the URL is not valid".to_owned(),
+        ureq::Error::Http(_) => "the request could not be built".to_owned(),
         other => format!("{other}"),
     }
 }
 
-/// Reads the upstream body on its own thread, up to `DEPTH` buffers ahead, so reading from
-/// the upstream and writing to the client overlap instead of taking turns (memory stays
-/// bounded: `DEPTH` × `COPY_BUFFER` per response).
-struct Prefetch {
-    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
-    current: Cursor<Vec<u8>>,
-}
+#[cfg(test)]
+mod tests {
+    use super::describe;
 
-const DEPTH: usize = 4;
-
-impl Prefetch {
-    fn new(mut upstream: impl Read + Send + 'static) -> Prefetch {
-        let (tx, rx) = std::sync::mpsc::sync_channel(DEPTH);
-        std::thread::spawn(move || loop {
-            let mut buf = vec![0u8; COPY_BUFFER];
-            match upstream.read(&mut buf) {
-                Ok(0) => return,
-                Ok(n) => {
-                    buf.truncate(n);
-                    if tx.send(Ok(buf)).is_err() {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
-            }
-        });
-        Prefetch {
-            chunks: rx,
-            current: Cursor::new(Vec::new()),
-        }
-    }
-}
-
-impl Read for Prefetch {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            let n = self.current.read(out)?;
-            if n > 0 || out.is_empty() {
-                return Ok(n);
-            }
-            match self.chunks.recv() {
-                Ok(chunk) => self.current = Cursor::new(chunk?),
-                Err(_) => return Ok(0),
-            }
+    #[test]
+    fn an_upstream_error_never_repeats_the_url() {
+        let url = "http://127.0.0.1:1/v1?api_key=query-secret".to_owned();
+        for e in [
+            ureq::Error::BadUri(url.clone()),
+            ureq::Error::Http(
+                ureq::http::Request::builder()
+                    .uri("\n")
+                    .body(())
+                    .unwrap_err(),
+            ),
+        ] {
+            let said = describe(&e);
+            assert!(!said.contains("query-secret") && !said.is_empty(), "{said}");
         }
     }
 }

@@ -1,29 +1,54 @@
 //! `sinch-auth proxy`: a local HTTP proxy that adds Sinch auth to any tool's requests.
 //!
-//! The HTTP stack is `tiny_http` (server) and `ureq` (upstream), both synchronous, one thread
-//! per request. Why not hyper on a private runtime: the core's token provider and signer
-//! are blocking, both crates stream bodies both ways (tiny_http's request reader and a
-//! `Read`-backed response, chunked or with the upstream's Content-Length; ureq's
-//! `SendBody::from_reader` and body reader), ureq is already the core's transport (rustls,
-//! verified roots, `*_PROXY`), and a developer's local proxy does not need an event loop to
-//! hold its connections. What it costs is measured in `make bench` (latency added per
-//! request) and in the tests (512 MiB each way with bounded memory).
+//! The caller's side is a small HTTP/1.1 server on std sockets (`http1`, `serve`: why not a
+//! server crate is written there), the upstream side is `ureq`; both synchronous, one thread
+//! per connection. Why not hyper on a private runtime: the core's token provider and signer
+//! are blocking, ureq is already the core's transport (rustls, verified roots, `*_PROXY`)
+//! and streams bodies both ways (`SendBody::from_reader`, its body reader), and a
+//! developer's local proxy does not need an event loop to hold its connections. What it
+//! costs is measured in `make bench` (latency added per request, throughput next to a bare
+//! relay) and in the tests (512 MiB each way with bounded memory).
 
 mod forward;
 mod guard;
+mod http1;
+mod logger;
+pub mod probe;
+mod read_ahead;
+mod respond;
 mod route;
+mod serve;
 mod state;
 
 use crate::{CmdResult, Failure};
 use forward::{Answer, Incoming};
 use guard::Policy;
+use http1::{BodyFraming, Head, RequestBody};
 use route::{NoRoute, Overrides, Upstream};
+use serve::Socket;
 use state::{Config, State};
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The port a proxy listens on without `--port` (where `doctor` looks for one).
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// The end of `sinch-auth proxy --help`.
+pub const RECIPES: &str = "\
+Recipes:
+  curl, the Sinch host first in the path:
+    curl -H 'X-Sinch-Proxy: 1' http://127.0.0.1:8787/numbers.api.sinch.com/v1/projects/$SINCH_PROJECT_ID/activeNumbers
+  curl with the proxy as a forward proxy (http:// URLs: the proxy speaks HTTPS upstream):
+    curl -x http://127.0.0.1:8787 -H 'X-Sinch-Proxy: 1' http://calling.api.sinch.com/calling/v1/callouts -d @callout.json
+  A tool that only takes a base URL:
+    sinch-auth proxy --upstream https://us.conversation.api.sinch.com --port 8788
+  Postman: on the collection, Authorization \"No Auth\", a header X-Sinch-Proxy: 1 and a
+  variable baseUrl = http://127.0.0.1:8787/numbers.api.sinch.com; requests to
+  {{baseUrl}}/v1/projects/{{projectId}}/activeNumbers. (Or Settings > Proxy > custom proxy
+  127.0.0.1:8787 for HTTP, with http:// request URLs.)
+  Running, ready, refusing requests?  sinch-auth doctor --proxy http://127.0.0.1:8787";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -39,7 +64,7 @@ pub struct Args {
     #[arg(long)]
     product: Option<String>,
     /// Port on the bind address (0: any free port, printed).
-    #[arg(long, default_value_t = 8787)]
+    #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
     /// Bind address; anything but loopback needs --allow-remote and --token-file.
     #[arg(long, default_value = "127.0.0.1")]
@@ -69,12 +94,19 @@ pub struct Args {
     /// Share tokens with other processes through Redis (or SINCH_AUTH_SHARED_CACHE).
     #[arg(long)]
     shared_cache: Option<String>,
-    /// No access log.
-    #[arg(long)]
+    /// No access log; only warnings (a token refresh failing, the shared cache down).
+    #[arg(long, conflicts_with = "verbose")]
     quiet: bool,
+    /// Also each request's route and credential kind, and every token event (requests
+    /// started, shared-cache hits). Never a secret, token, signature or body.
+    #[arg(long, short = 'v')]
+    verbose: bool,
     /// Seconds to let requests in flight finish on shutdown.
     #[arg(long, default_value_t = 10)]
     drain_seconds: u64,
+    /// Most caller connections open at once (each is a thread); more are answered 503.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
     /// Stop when standard input closes (for test fixtures).
     #[arg(long)]
     exit_on_stdin_close: bool,
@@ -85,7 +117,7 @@ pub struct Args {
 
 /// One listener's upstream (`None`: the request says where).
 struct Listener {
-    server: tiny_http::Server,
+    socket: Socket,
     fixed: Option<Upstream>,
     shown: String,
 }
@@ -116,6 +148,13 @@ pub fn run(a: Args) -> CmdResult {
         allow_origins: a.allow_origin.clone(),
         require_guard_header: !a.no_guard_header,
     };
+    logger::install(if a.quiet {
+        log::LevelFilter::Warn
+    } else if a.verbose {
+        log::LevelFilter::Debug
+    } else {
+        log::LevelFilter::Info
+    });
     let state = Arc::new(State::new(Config {
         max_signed_body: a.max_signed_body,
         fixed_timestamp: a.fixed_timestamp.clone(),
@@ -160,34 +199,53 @@ pub fn run(a: Args) -> CmdResult {
         });
     }
     let listeners: Vec<Arc<Listener>> = listeners.into_iter().map(Arc::new).collect();
-    let mut accept = Vec::new();
+    let shared = Arc::new(Shared {
+        state: state.clone(),
+        admin_policy: Policy {
+            require_guard_header: false,
+            ..policy.clone()
+        },
+        policy,
+        overrides,
+    });
+    let max_connections = a.max_connections;
     for l in &listeners {
-        let (l, state, policy, overrides) =
-            (l.clone(), state.clone(), policy.clone(), overrides.clone());
-        accept.push(std::thread::spawn(move || {
-            for request in l.server.incoming_requests() {
-                let (l, state, policy, overrides) =
-                    (l.clone(), state.clone(), policy.clone(), overrides.clone());
-                state.in_flight.fetch_add(1, Ordering::SeqCst);
-                let spawned = std::thread::Builder::new()
-                    .name("sinch-auth-proxy".into())
-                    .spawn(move || {
-                        handle(&state, &policy, &overrides, l.fixed.as_ref(), request);
-                        state.in_flight.fetch_sub(1, Ordering::SeqCst);
-                    });
-                if spawned.is_err() {
-                    // Out of threads: the request was moved into the failed closure and
-                    // dropped (the client sees the connection close).
-                }
+        let (l, shared, stop) = (l.clone(), shared.clone(), stop.clone());
+        std::thread::spawn(move || loop {
+            let conn = l.socket.accept();
+            if stop.load(Ordering::SeqCst) {
+                return;
             }
-        }));
+            let Ok(conn) = conn else {
+                // Out of file descriptors, a connection reset before accept: go on.
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            };
+            let Some(open) = OpenConnection::take(&shared.state, max_connections) else {
+                turn_away(&shared.state, conn, max_connections);
+                continue;
+            };
+            let proxy = Proxy {
+                shared: shared.clone(),
+                listener: l.clone(),
+            };
+            let stop = stop.clone();
+            // Out of threads: the connection is dropped (the caller sees it close), and with
+            // the closure, `open`.
+            let _ = std::thread::Builder::new()
+                .name("sinch-auth-proxy".into())
+                .spawn(move || {
+                    let _open = open;
+                    serve::connection(conn, &proxy, &|| stop.load(Ordering::SeqCst));
+                });
+        });
     }
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
     }
     // Graceful: stop accepting, let what is in flight finish (up to --drain-seconds).
     for l in &listeners {
-        l.server.unblock();
+        l.socket.wake();
     }
     let deadline = Instant::now() + Duration::from_secs(a.drain_seconds);
     while state.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
@@ -257,12 +315,17 @@ fn bind(a: &Args, port: u16, fixed: Option<Upstream>) -> Result<Listener, Failur
     if let Some(path) = &a.unix_socket {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::remove_file(path);
-        let server = tiny_http::Server::http_unix(path)
-            .map_err(|e| cannot(path.display().to_string(), &e))?;
+        let socket = match bind_unix_0600(path) {
+            Ok(s) => s,
+            // A directory the proxy cannot create in, or a path at the length limit: bind in
+            // place, then narrow the mode.
+            Err(_) => std::os::unix::net::UnixListener::bind(path)
+                .map_err(|e| cannot(path.display().to_string(), &e))?,
+        };
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| cannot(path.display().to_string(), &e))?;
         return Ok(Listener {
-            server,
+            socket: Socket::Unix(socket, path.clone()),
             fixed,
             shown: format!("unix:{}", path.display()),
         });
@@ -272,20 +335,44 @@ fn bind(a: &Args, port: u16, fixed: Option<Upstream>) -> Result<Listener, Failur
     } else {
         format!("{}:{port}", a.address)
     };
-    let server = tiny_http::Server::http(&addr).map_err(|e| cannot(addr.clone(), &e))?;
-    let bound = server
-        .server_addr()
-        .to_ip()
-        .map_or(addr.clone(), |s| s.to_string());
+    let socket =
+        Socket::Tcp(std::net::TcpListener::bind(&addr).map_err(|e| cannot(addr.clone(), &e))?);
+    let bound = socket.tcp_addr().map_or(addr.clone(), |s| s.to_string());
     let shown = match &fixed {
         Some(up) => format!("http://{bound} -> {}", up.origin),
         None => format!("http://{bound}"),
     };
     Ok(Listener {
-        server,
+        socket,
         fixed,
         shown,
     })
+}
+
+/// A Unix socket at `path` that is 0600 from the start: made in a new directory only the owner
+/// can enter, set 0600 there, then renamed into place (bind-then-chmod leaves a moment in
+/// which the umask's mode lets other local users connect).
+#[cfg(unix)]
+fn bind_unix_0600(path: &std::path::Path) -> std::io::Result<std::os::unix::net::UnixListener> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).map_err(std::io::Error::other)?;
+    // Short: a socket path has a length limit (108 bytes on Linux).
+    let private = parent.join(format!(".sa{}", hex::encode(random)));
+    std::fs::DirBuilder::new().mode(0o700).create(&private)?;
+    let inner = private.join("s");
+    let bound = std::os::unix::net::UnixListener::bind(&inner).and_then(|l| {
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::rename(&inner, path)?;
+        Ok(l)
+    });
+    let _ = std::fs::remove_file(&inner);
+    let _ = std::fs::remove_dir(&private);
+    bound
 }
 
 /// The token in `path`, or a new one written there (0600).
@@ -322,40 +409,121 @@ fn proxy_token(path: &std::path::Path) -> Result<String, Failure> {
     Ok(token)
 }
 
-/// One request, start to answer.
-fn handle(
-    state: &Arc<State>,
-    policy: &Policy,
-    overrides: &Overrides,
-    fixed: Option<&Upstream>,
-    mut request: tiny_http::Request,
-) {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let target = request.url().to_owned();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_ascii_lowercase(),
-                h.value.as_str().to_owned(),
-            )
-        })
-        .collect();
-    let header = |n: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.as_str())
-    };
-    // What the access log names: the upstream host and path once routed, else what came in.
-    let mut logged = (
-        header("host").unwrap_or("").to_owned(),
-        route::without_userinfo(&target),
-    );
+/// One of the `--max-connections` places, held by a connection's thread while it lives.
+struct OpenConnection(Arc<State>);
 
-    let answer = (|| -> Answer {
+impl OpenConnection {
+    fn take(state: &Arc<State>, max: u64) -> Option<OpenConnection> {
+        state
+            .open_connections
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| OpenConnection(state.clone()))
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.open_connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A connection over `--max-connections`: a 503 on the accepting thread, then closed.
+fn turn_away(state: &State, conn: http1::Conn, max: u64) {
+    state.count("connections_refused");
+    let mut answer = Answer::problem(
+        503,
+        "too-many-connections",
+        &format!("the proxy already has {max} connections open (--max-connections): close idle ones or retry"),
+    );
+    answer
+        .headers
+        .push(("Retry-After".to_owned(), b"1".to_vec()));
+    state.access_log(
+        "-",
+        "-",
+        "-",
+        503,
+        answer.length.map(|n| n as u64),
+        Duration::ZERO,
+    );
+    serve::turn_away(conn, answer);
+}
+
+/// What every connection shares, made once.
+struct Shared {
+    state: Arc<State>,
+    policy: Policy,
+    /// The policy of the reserved admin paths: no guard header needed.
+    admin_policy: Policy,
+    overrides: Overrides,
+}
+
+/// What one connection's requests share.
+struct Proxy {
+    shared: Arc<Shared>,
+    listener: Arc<Listener>,
+}
+
+/// What the access log says of a request: method, host, path, when it started.
+struct Logged {
+    method: String,
+    host: String,
+    path: String,
+    started: Instant,
+}
+
+impl serve::Handler for Proxy {
+    type Note = Logged;
+
+    fn handle(&self, head: &Head, body: &mut RequestBody<'_>) -> (Answer, Logged) {
+        self.shared.state.in_flight.fetch_add(1, Ordering::SeqCst);
+        let mut logged = Logged {
+            method: head.method.clone(),
+            // The upstream host and path once routed, else what came in.
+            host: head.header("host").unwrap_or("").to_owned(),
+            path: route::without_userinfo(&head.target),
+            started: Instant::now(),
+        };
+        let answer = self.answer(head, body, &mut logged);
+        (answer, logged)
+    }
+
+    fn answered(&self, l: Logged, status: u16, sent: Option<u64>) {
+        if sent.is_none() {
+            self.shared.state.count("answers_cut_short");
+        }
+        self.shared.state.access_log(
+            &l.method,
+            &l.host,
+            &l.path,
+            status,
+            sent,
+            l.started.elapsed(),
+        );
+        self.shared.state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    fn refused(&self, status: u16, length: Option<u64>) {
+        self.shared.state.count("bad_requests");
+        self.shared
+            .state
+            .access_log("-", "-", "-", status, length, Duration::ZERO);
+    }
+}
+
+impl Proxy {
+    fn answer(&self, head: &Head, body: &mut RequestBody<'_>, logged: &mut Logged) -> Answer {
+        let Shared {
+            state,
+            policy,
+            admin_policy,
+            overrides,
+        } = &*self.shared;
+        let (method, target) = (head.method.as_str(), head.target.as_str());
+        let header = |n: &str| head.header(n);
         if method.eq_ignore_ascii_case("CONNECT") {
             return Answer::problem(
                 405,
@@ -368,12 +536,8 @@ fn handle(
         let reserved = target
             .strip_prefix("/.sinch-auth/")
             .filter(|_| method == "GET");
-        let admin_policy = Policy {
-            require_guard_header: false,
-            ..policy.clone()
-        };
         let checked = if reserved.is_some() {
-            &admin_policy
+            admin_policy
         } else {
             policy
         };
@@ -384,7 +548,7 @@ fn handle(
         if let Some(reserved) = reserved {
             return admin(state, reserved);
         }
-        let (up, path) = match route::route(&target, fixed, overrides) {
+        let (up, path) = match route::route(target, self.listener.fixed.as_ref(), overrides) {
             Ok(r) => r,
             Err(NoRoute::Forbidden(h)) => {
                 state.count("rejected_upstream");
@@ -405,57 +569,44 @@ fn handle(
                 )
             }
         };
-        logged = (up.sinch_host.clone(), path.clone());
-        let length = request.body_length();
-        let chunked =
-            header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-        let body: &mut dyn Read = request.as_reader();
+        logged.host.clone_from(&up.sinch_host);
+        logged.path.clone_from(&path);
+        let (length, chunked) = match head.framing {
+            BodyFraming::Length(n) if header("content-length").is_some() => {
+                (Some(usize::try_from(n).unwrap_or(usize::MAX)), false)
+            }
+            BodyFraming::Length(_) => (None, false),
+            BodyFraming::Chunked => (None, true),
+        };
         forward::forward(
             state,
             &up,
             Incoming {
-                method: method.clone(),
+                method: &head.method,
                 path,
-                headers: headers.clone(),
+                headers: &head.headers,
                 length,
                 chunked,
                 body,
             },
         )
-    })();
-
-    let status = answer.status;
-    let length = answer.length;
-    let mut response = tiny_http::Response::new(
-        tiny_http::StatusCode(status),
-        Vec::new(),
-        answer.body,
-        length,
-        None,
-    )
-    // Keep the upstream's Content-Length whatever its size (tiny_http chunks above 32 KiB).
-    .with_chunked_threshold(usize::MAX);
-    for (n, v) in &answer.headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(n.as_bytes(), v.as_slice()) {
-            response.add_header(h);
-        }
     }
-    let _ = request.respond(response);
-    state.access_log(
-        &method,
-        &logged.0,
-        &logged.1,
-        status,
-        length,
-        started.elapsed(),
-    );
 }
 
 /// `/.sinch-auth/health` (the process answers), `/ready` (a credential is valid now, no
 /// fetch), `/counters`.
 fn admin(state: &State, what: &str) -> Answer {
     match what.split('?').next().unwrap_or("") {
-        "health" => Answer::json(200, "application/json", serde_json::json!({"status": "ok"})),
+        // Names the service, so `doctor` can tell this proxy from anything else on the port.
+        "health" => Answer::json(
+            200,
+            "application/json",
+            serde_json::json!({
+                "status": "ok",
+                "service": probe::SERVICE,
+                "version": env!("CARGO_PKG_VERSION"),
+            }),
+        ),
         "ready" => {
             let ready = state.ready();
             Answer::json(

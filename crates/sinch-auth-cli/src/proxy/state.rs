@@ -22,7 +22,7 @@ pub(crate) struct Config {
     pub(crate) access_log: bool,
 }
 
-pub(crate) const COUNTERS: [&str; 13] = [
+pub(crate) const COUNTERS: [&str; 16] = [
     "proxied",
     "injected",
     "signed",
@@ -36,6 +36,9 @@ pub(crate) const COUNTERS: [&str; 13] = [
     "upstream_5xx",
     "upstream_errors",
     "auth_unavailable",
+    "bad_requests",
+    "answers_cut_short",
+    "connections_refused",
 ];
 
 pub(crate) struct State {
@@ -50,6 +53,8 @@ pub(crate) struct State {
     mailgun: OnceLock<Result<MailgunCredentials>>,
     /// Requests being handled (graceful shutdown waits for zero).
     pub(crate) in_flight: AtomicU64,
+    /// Caller connections open now (each holds a thread; `--max-connections` caps them).
+    pub(crate) open_connections: AtomicU64,
     log: Mutex<()>,
 }
 
@@ -73,6 +78,7 @@ impl State {
             service_plan: OnceLock::new(),
             mailgun: OnceLock::new(),
             in_flight: AtomicU64::new(0),
+            open_connections: AtomicU64::new(0),
             log: Mutex::new(()),
         }
     }
@@ -83,12 +89,18 @@ impl State {
         }
     }
 
+    /// The counters, and the connections open now.
     pub(crate) fn counters(&self) -> BTreeMap<&'static str, u64> {
-        COUNTERS
+        let mut all: BTreeMap<_, _> = COUNTERS
             .iter()
             .zip(&self.counters)
             .map(|(n, c)| (*n, c.load(Ordering::Relaxed)))
-            .collect()
+            .collect();
+        all.insert(
+            "open_connections",
+            self.open_connections.load(Ordering::SeqCst),
+        );
+        all
     }
 
     /// The project token provider (one per proxy: every request shares its token).
@@ -160,14 +172,14 @@ impl State {
         host: &str,
         path: &str,
         status: u16,
-        bytes: Option<usize>,
+        bytes: Option<u64>,
         took: Duration,
     ) {
         if !self.config.access_log {
             return;
         }
         let path = path.split('?').next().unwrap_or("");
-        let bytes = bytes.map_or_else(|| "-".to_owned(), |b| b.to_string());
+        let bytes = bytes.map_or_else(|| "cut-short".to_owned(), |b| b.to_string());
         let _g = self.log.lock().unwrap_or_else(|p| p.into_inner());
         eprintln!(
             "proxy: {method} {host} {} {status} {bytes} {}ms",
