@@ -8,7 +8,9 @@
 //! client and upstream (this process) and the proxy share the cores, so a transfer cannot
 //! take less than their CPU seconds over the core count. The
 //! upstreams are threads of this program on loopback; tokens come from an in-process local
-//! server. `proxy_bench PATH_TO_SINCH_AUTH` prints one JSON object per line
+//! server. Start-up: the time from spawning the proxy to its first `/.sinch-auth/health`
+//! answer, and the token requests the starts made (none: the token is fetched lazily).
+//! `proxy_bench PATH_TO_SINCH_AUTH` prints one JSON object per line
 //! (`proxy_bench relay PORT` is the bare relay, started by the bench itself).
 
 use sinch_auth_server::LocalServer;
@@ -20,6 +22,8 @@ use std::time::{Duration, Instant};
 const SIZE: u64 = 512 * 1024 * 1024;
 /// Transfers of each kind; the medians are reported.
 const ROUNDS: usize = 3;
+/// Proxy starts timed for the start-up figures.
+const STARTS: usize = 15;
 
 /// Reads one request head (and a Content-Length body into the sink); false at EOF.
 fn read_request(r: &mut BufReader<TcpStream>) -> Option<(String, u64)> {
@@ -202,6 +206,41 @@ fn start(mut command: Command) -> (std::process::Child, u16) {
     (child, port)
 }
 
+/// Spawn to the first health answer, in ms, for each of [`STARTS`] proxies started one after
+/// another, and the token requests the local server saw meanwhile.
+fn start_up(exe: &str, server: &LocalServer, upstream: u16) -> (Vec<f64>, u64) {
+    let before = server.counters().token_requests;
+    let mut times = Vec::new();
+    for _ in 0..STARTS {
+        let t = Instant::now();
+        let (mut child, port) = start(proxy_command(exe, server, upstream));
+        let mut health = Client::new(port);
+        health.call(
+            &format!("GET /.sinch-auth/health HTTP/1.1\r\nHost: 127.0.0.1:{port}"),
+            0,
+        );
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        drop(health);
+        drop(child.stdin.take());
+        let _ = child.wait_timeout_or_kill();
+    }
+    (times, server.counters().token_requests - before)
+}
+
+/// `sinch-auth proxy` on an ephemeral port, quiet, numbers.api.sinch.com on `upstream`.
+fn proxy_command(exe: &str, server: &LocalServer, upstream: u16) -> Command {
+    let mut proxy = Command::new(exe);
+    proxy
+        .args(["proxy", "--port", "0", "--quiet", "--exit-on-stdin-close"])
+        .args([
+            "--override-host",
+            &format!("numbers.api.sinch.com=http://127.0.0.1:{upstream}"),
+        ])
+        .env_clear()
+        .envs(server.env_vars());
+    proxy
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -223,16 +262,13 @@ fn main() {
     }
     let server = LocalServer::start_default().unwrap();
     let up = upstream();
-    let mut proxy = Command::new(exe);
-    proxy
-        .args(["proxy", "--port", "0", "--quiet", "--exit-on-stdin-close"])
-        .args([
-            "--override-host",
-            &format!("numbers.api.sinch.com=http://127.0.0.1:{up}"),
-        ])
-        .env_clear()
-        .envs(server.env_vars());
-    let (mut child, port) = start(proxy);
+    let (starts, start_tokens) = start_up(&exe, &server, up);
+    println!(
+        "{{\"name\": \"proxy/start_up\", \"median_ms\": {:.1}, \"max_ms\": {:.1}, \"starts\": {STARTS}, \"token_requests\": {start_tokens}}}",
+        median(starts.clone()),
+        starts.iter().copied().fold(0.0, f64::max)
+    );
+    let (mut child, port) = start(proxy_command(&exe, &server, up));
     let mut relay_command = Command::new(std::env::current_exe().unwrap());
     relay_command.args(["relay", &up.to_string()]);
     let (mut relay_child, relay_port) = start(relay_command);
