@@ -342,7 +342,8 @@ fn send(state: &Arc<State>, up: &Upstream, req: Incoming<'_>, authorization: Str
     }
 }
 
-fn describe(e: &ureq::Error) -> String {
+/// An upstream (or probed) failure in a fixed phrase: never the URL, which may hold a query.
+pub(crate) fn describe(e: &ureq::Error) -> String {
     match e {
         ureq::Error::Timeout(_) => "timed out".to_owned(),
         ureq::Error::Io(io) => format!("connection failed ({})", io.kind()),

@@ -4,7 +4,7 @@
 //! add cross-origin without a preflight, which is never answered.
 
 use super::route::{host_of, is_loopback};
-use sinch_auth::endpoint_for_host;
+use sinch_auth::{endpoint_for_host, Secret};
 use subtle::ConstantTimeEq;
 
 /// The header every request must carry (unless `--no-guard-header`).
@@ -15,7 +15,8 @@ pub(crate) const TOKEN_HEADER: &str = "x-sinch-proxy-token";
 /// What the guard needs from the configuration.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Policy {
-    pub(crate) token: Option<String>,
+    /// The proxy token (`Secret`: this struct's `Debug` does not show it).
+    pub(crate) token: Option<Secret>,
     pub(crate) allow_origins: Vec<String>,
     pub(crate) require_guard_header: bool,
 }
@@ -49,7 +50,7 @@ pub(crate) fn check<'h>(
             })
             .or_else(|| header(TOKEN_HEADER))
             .unwrap_or("");
-        if !bool::from(given.trim().as_bytes().ct_eq(expected.as_bytes())) {
+        if !bool::from(given.trim().as_bytes().ct_eq(expected.expose().as_bytes())) {
             return Err(refuse(
                 407,
                 "rejected_token",
@@ -137,7 +138,7 @@ mod tests {
         );
         assert_eq!(run(&p, &[ok[0]]), Err(412));
         let tokened = Policy {
-            token: Some("t0k".into()),
+            token: Some(Secret::new("t0k")),
             ..p.clone()
         };
         assert_eq!(run(&tokened, &ok), Err(407));

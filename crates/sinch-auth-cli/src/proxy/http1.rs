@@ -96,7 +96,6 @@ impl Write for Conn {
 }
 
 /// A parsed request head.
-#[derive(Debug)]
 pub(crate) struct Head {
     pub(crate) method: String,
     pub(crate) target: String,
@@ -105,6 +104,29 @@ pub(crate) struct Head {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) framing: BodyFraming,
     pub(crate) expect_continue: bool,
+}
+
+/// Header names only: values may be the caller's credentials or the proxy token; the target
+/// without user info or query, as the access log shows it.
+impl std::fmt::Debug for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Head")
+            .field("method", &self.method)
+            .field(
+                "path",
+                &super::route::without_userinfo(&self.target)
+                    .split('?')
+                    .next()
+                    .unwrap_or(""),
+            )
+            .field("http10", &self.http10)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("framing", &self.framing)
+            .finish()
+    }
 }
 
 impl Head {
@@ -505,6 +527,16 @@ mod tests {
                     assert_eq!(out.len() as u64, n, "{input:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_head_never_shows_a_credential() {
+        let h = head("GET http://u:pw-secret@numbers.api.sinch.com/v1?key=q-secret HTTP/1.1\r\nAuthorization: Bearer tok-secret\r\nX-Sinch-Proxy-Token: proxy-secret\r\n\r\n").unwrap();
+        let shown = format!("{h:?}");
+        assert!(shown.contains("x-sinch-proxy-token"), "{shown}");
+        for secret in ["pw-secret", "q-secret", "tok-secret", "proxy-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }
 

@@ -144,7 +144,7 @@ pub fn run(a: Args) -> CmdResult {
         );
     }
     let policy = Policy {
-        token,
+        token: token.map(sinch_auth::Secret::new),
         allow_origins: a.allow_origin.clone(),
         require_guard_header: !a.no_guard_header,
     };

@@ -64,7 +64,7 @@ pub fn probe(base: &str, token: Option<&str>) -> Found {
         Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             return Found::Nothing
         }
-        Err(e) => return Found::Unreachable(e.to_string()),
+        Err(e) => return Found::Unreachable(super::forward::describe(&e)),
     };
     let problem = health["type"].as_str().unwrap_or("");
     if status == 407 && problem.starts_with(super::forward::PROBLEM_TYPE) {

@@ -29,6 +29,8 @@ impl ReadAhead {
         for _ in 0..DEPTH {
             let _ = empty.send(vec![0u8; BUFFER]);
         }
+        // Shared with the thread's closure so that a failed spawn (which drops the closure)
+        // can hand the body back to be sent without read-ahead.
         let body = std::sync::Arc::new(std::sync::Mutex::new(Some(body)));
         let taken = body.clone();
         let spawned = std::thread::Builder::new()

@@ -58,12 +58,13 @@ enum Framing {
     Chunked,
 }
 
-/// Sends `answer` to `out`; the body bytes sent, or the error that stopped it.
+/// Sends `answer` to `out`: the status sent (a 502 instead of an answer an HTTP/1.0 caller
+/// cannot take), and the body bytes sent or the error that stopped it.
 pub(crate) fn respond(
     out: &mut dyn Write,
     caller: Caller,
     mut answer: Answer,
-) -> std::io::Result<u64> {
+) -> (u16, std::io::Result<u64>) {
     let no_body = caller.head || matches!(answer.status, 100..=199 | 204 | 304);
     let framing = match answer.length {
         _ if matches!(answer.status, 100..=199 | 204) => Framing::None,
@@ -82,7 +83,16 @@ pub(crate) fn respond(
             }
         },
     };
+    (answer.status, send(out, caller, answer, framing, no_body))
+}
 
+fn send(
+    out: &mut dyn Write,
+    caller: Caller,
+    mut answer: Answer,
+    framing: Framing,
+    no_body: bool,
+) -> std::io::Result<u64> {
     let mut head = Vec::with_capacity(256);
     let reason = ureq::http::StatusCode::from_u16(answer.status)
         .ok()
@@ -222,8 +232,13 @@ mod tests {
 
     fn sent(caller: Caller, a: Answer) -> (std::io::Result<u64>, String) {
         let mut out = Vec::new();
-        let r = respond(&mut out, caller, a);
-        (r, String::from_utf8_lossy(&out).into_owned())
+        let (status, r) = respond(&mut out, caller, a);
+        let wire = String::from_utf8_lossy(&out).into_owned();
+        assert!(
+            wire.starts_with(&format!("HTTP/1.{} {status} ", u8::from(!caller.http10))),
+            "{wire}"
+        );
+        (r, wire)
     }
 
     #[test]

@@ -109,12 +109,11 @@ pub(crate) fn connection<H: Handler>(conn: Conn, handler: &H, stopping: &dyn Fn(
         let mut body = RequestBody::new(&mut reader, head.framing, continue_to);
         let (answer, note) = handler.handle(&head, &mut body);
         let finished = body.finished();
-        let status = answer.status;
         let caller = Caller {
             closing: caller.closing || !finished || stopping(),
             ..caller
         };
-        let sent = respond::respond(&mut writer, caller, answer);
+        let (status, sent) = respond::respond(&mut writer, caller, answer);
         handler.answered(note, status, sent.as_ref().ok().copied());
         match sent {
             // The answer was cut short: the caller must see the connection end now.

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-/// The settings a request needs.
-#[derive(Debug, Clone)]
+/// The settings a request needs. (No `Debug`: `shared_cache` may hold a Redis password.)
+#[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) max_signed_body: usize,
     /// Sign with this x-timestamp instead of now (tests replaying signing vectors).
